@@ -1,0 +1,142 @@
+"""The `coach` command: argument parsing, and the one place that puts the parts together."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from coach import __version__
+from coach.errors import CoachError
+
+log = logging.getLogger(__name__)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="coach",
+        description="An offline coach that guides you through exercises for emotional "
+        "closeness with a partner, a friend or a family member.",
+    )
+    parser.add_argument("--version", action="version", version=f"coach {__version__}")
+    parser.add_argument("--text", action="store_true", help="type instead of talking")
+    parser.add_argument(
+        "--exercise", metavar="ID", help="go straight to this exercise (see: coach dialogs list)"
+    )
+    parser.add_argument("--debug", action="store_true", help="show tracebacks and debug logs")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    replay = commands.add_parser("replay", help="run a whole session from a script file")
+    replay.add_argument("script", type=Path, help="a YAML or JSON file of turns")
+    replay.add_argument("--json", action="store_true", help="print one JSON object per line")
+    replay.add_argument("--seed", type=int, default=None, help="choose prompt variants repeatably")
+
+    dialogs = commands.add_parser("dialogs", help="check, list and draw the exercises")
+    dialog_commands = dialogs.add_subparsers(dest="dialogs_command", metavar="ACTION",
+                                             required=True)
+    check = dialog_commands.add_parser("check", help="validate dialog files; exit 1 on problems")
+    check.add_argument("paths", nargs="*", type=Path, help="files or folders (default: all)")
+    check.add_argument("--strict", action="store_true", help="fail on warnings too")
+    graph = dialog_commands.add_parser("graph", help="print an exercise as a Mermaid diagram")
+    graph.add_argument("id", help="exercise id, e.g. empathy")
+    graph.add_argument("--out", type=Path, help="write an SVG with Graphviz instead")
+    dialog_commands.add_parser("list", help="the exercises, one line each")
+
+    journal = commands.add_parser("journal", help="see, export or delete what the coach kept")
+    journal_commands = journal.add_subparsers(dest="journal_command", metavar="ACTION",
+                                              required=True)
+    journal_commands.add_parser("show", help="print the journal")
+    export = journal_commands.add_parser("export", help="write the journal to a readable file")
+    export.add_argument("--format", choices=("json", "markdown"), default="markdown")
+    export.add_argument("--out", type=Path, help="file to write (default: print it)")
+    forget = journal_commands.add_parser("forget", help="delete one session or everything")
+    which = forget.add_mutually_exclusive_group(required=True)
+    which.add_argument("--all", action="store_true", help="everything, profile included")
+    which.add_argument("--session", type=int, metavar="N", help="one session (see journal show)")
+    forget.add_argument("--yes", action="store_true", help="do it without asking")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.DEBUG if args.debug else logging.WARNING,
+        format="coach: %(levelname)s: %(message)s",
+    )
+    try:
+        return _run(args)
+    except CoachError as error:
+        if args.debug:
+            raise
+        print(f"coach: {error.what}", file=sys.stderr)
+        if error.todo:
+            print(f"       {error.todo}", file=sys.stderr)
+        return error.exit_code
+    except KeyboardInterrupt:
+        print("\ncoach: stopped. Everything you said so far is saved.", file=sys.stderr)
+        return 130
+
+
+def _run(args: argparse.Namespace) -> int:
+    if args.command == "dialogs":
+        return _dialogs(args)
+    if args.command == "journal":
+        from coach.commands import journal_command
+
+        return journal_command(args)
+    if args.command == "replay":
+        from coach.replay import replay_command
+
+        return replay_command(args.script, as_json=args.json, seed=args.seed)
+    from coach.textmode import run_text_session
+
+    if not args.text:
+        print("coach: voice is not available yet, so we'll type. (Use --text to skip this "
+              "notice.)", file=sys.stderr)
+    return run_text_session(exercise=args.exercise)
+
+
+def _dialogs(args: argparse.Namespace) -> int:
+    from coach.dialog.spec import load_library
+    from coach.paths import dialogs_dir
+
+    if args.dialogs_command == "check":
+        paths = args.paths or [dialogs_dir()]
+        missing = [p for p in paths if not p.exists()]
+        if missing:
+            raise CoachError(f"No such file or folder: {missing[0]}.",
+                             "Give dialog files (.yaml) or folders that hold them.")
+        dialogs, problems = load_library(paths)
+        for problem in problems:
+            print(problem)
+        errors = [p for p in problems if not p.warning or args.strict]
+        n_warn = len(problems) - len([p for p in problems if not p.warning])
+        print(f"{len(dialogs)} exercise(s) fine, {len(problems) - n_warn} error(s), "
+              f"{n_warn} warning(s)")
+        return 1 if errors else 0
+    from coach.library import load_exercises
+
+    library = load_exercises()
+    if args.dialogs_command == "list":
+        for dialog in library.values():
+            print(f"{dialog.id:24} {dialog.minutes:3} min  {dialog.title}")
+        return 0
+    from coach.dialog.flow import mermaid, write_svg
+    from coach.library import get_exercise
+
+    dialog = get_exercise(library, args.id)
+    if args.out:
+        try:
+            write_svg(dialog, str(args.out))
+        except (ImportError, OSError, RuntimeError) as error:
+            raise CoachError(
+                f"Could not draw {args.out}: Graphviz is missing or failed ({error}).",
+                "Install it (apt-get install graphviz; pip install graphviz), or leave out "
+                "--out to get a Mermaid diagram.",
+            ) from error
+        print(f"wrote {args.out}")
+        return 0
+    print(mermaid(dialog), end="")
+    return 0

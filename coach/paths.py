@@ -1,0 +1,48 @@
+"""Where the coach keeps its data and finds its exercises."""
+
+from __future__ import annotations
+
+import os
+import stat
+import sys
+from pathlib import Path
+
+from coach.errors import CoachError
+
+PRIVATE_DIR = 0o700
+PRIVATE_FILE = 0o600
+
+
+def data_dir() -> Path:
+    """`$COACH_HOME` if set, else the platform's user data folder."""
+    home = os.environ.get("COACH_HOME")
+    if home:
+        return Path(home).expanduser()
+    from platformdirs import user_data_path
+
+    return user_data_path("coach", appauthor=False)
+
+
+def ensure_private_dir(path: Path) -> Path:
+    """Create the folder if needed, readable by its owner only."""
+    try:
+        path.mkdir(parents=True, exist_ok=True, mode=PRIVATE_DIR)
+        if stat.S_IMODE(path.stat().st_mode) != PRIVATE_DIR:
+            path.chmod(PRIVATE_DIR)
+    except OSError as error:
+        raise CoachError(
+            f"Cannot use the data folder {path} ({error.strerror}).",
+            "Set COACH_HOME to a folder you can write to.",
+        ) from error
+    return path
+
+
+def dialogs_dir() -> Path:
+    """`$COACH_DIALOGS`, else `dialogs/` beside the package, else the installed copy."""
+    env = os.environ.get("COACH_DIALOGS")
+    if env:
+        return Path(env).expanduser()
+    beside = Path(__file__).resolve().parent.parent / "dialogs"
+    if beside.is_dir():
+        return beside
+    return Path(sys.prefix) / "share" / "coach" / "dialogs"
