@@ -34,8 +34,9 @@ def build_parser() -> argparse.ArgumentParser:
     replay.add_argument("--seed", type=int, default=None, help="choose prompt variants repeatably")
 
     dialogs = commands.add_parser("dialogs", help="check, list and draw the exercises")
-    dialog_commands = dialogs.add_subparsers(dest="dialogs_command", metavar="ACTION",
-                                             required=True)
+    dialog_commands = dialogs.add_subparsers(
+        dest="dialogs_command", metavar="ACTION", required=True
+    )
     check = dialog_commands.add_parser("check", help="validate dialog files; exit 1 on problems")
     check.add_argument("paths", nargs="*", type=Path, help="files or folders (default: all)")
     check.add_argument("--strict", action="store_true", help="fail on warnings too")
@@ -45,8 +46,9 @@ def build_parser() -> argparse.ArgumentParser:
     dialog_commands.add_parser("list", help="the exercises, one line each")
 
     journal = commands.add_parser("journal", help="see, export or delete what the coach kept")
-    journal_commands = journal.add_subparsers(dest="journal_command", metavar="ACTION",
-                                              required=True)
+    journal_commands = journal.add_subparsers(
+        dest="journal_command", metavar="ACTION", required=True
+    )
     journal_commands.add_parser("show", help="print the journal")
     export = journal_commands.add_parser("export", help="write the journal to a readable file")
     export.add_argument("--format", choices=("json", "markdown"), default="markdown")
@@ -93,8 +95,10 @@ def _run(args: argparse.Namespace) -> int:
     from coach.textmode import run_text_session
 
     if not args.text:
-        print("coach: voice is not available yet, so we'll type. (Use --text to skip this "
-              "notice.)", file=sys.stderr)
+        print(
+            "coach: voice is not available yet, so we'll type. (Use --text to skip this notice.)",
+            file=sys.stderr,
+        )
     return run_text_session(exercise=args.exercise)
 
 
@@ -106,15 +110,19 @@ def _dialogs(args: argparse.Namespace) -> int:
         paths = args.paths or [dialogs_dir()]
         missing = [p for p in paths if not p.exists()]
         if missing:
-            raise CoachError(f"No such file or folder: {missing[0]}.",
-                             "Give dialog files (.yaml) or folders that hold them.")
+            raise CoachError(
+                f"No such file or folder: {missing[0]}.",
+                "Give dialog files (.yaml) or folders that hold them.",
+            )
         dialogs, problems = load_library(paths)
         for problem in problems:
             print(problem)
         errors = [p for p in problems if not p.warning or args.strict]
         n_warn = len(problems) - len([p for p in problems if not p.warning])
-        print(f"{len(dialogs)} exercise(s) fine, {len(problems) - n_warn} error(s), "
-              f"{n_warn} warning(s)")
+        print(
+            f"{len(dialogs)} exercise(s) fine, {len(problems) - n_warn} error(s), "
+            f"{n_warn} warning(s)"
+        )
         return 1 if errors else 0
     from coach.library import load_exercises
 

@@ -14,8 +14,9 @@ def state_triggers(state: State) -> list[tuple[str, str]]:
         pairs += [(answer, state.on.get(answer) or state.next or "") for answer in ("yes", "no")]
     elif state.expect == "choice":
         for option in state.options:
-            pairs.append((f"choose_{option.id}", option.next or state.on.get(option.id)
-                          or state.next or ""))
+            pairs.append(
+                (f"choose_{option.id}", option.next or state.on.get(option.id) or state.next or "")
+            )
     elif state.next:
         pairs.append(("next", state.next))
     skip = state.skip_target()

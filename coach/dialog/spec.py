@@ -147,7 +147,7 @@ class _UniqueKeyLoader(yaml.SafeLoader):
     """
 
     duplicates: list[tuple[str, int]]
-    yaml_implicit_resolvers = {
+    yaml_implicit_resolvers = {  # noqa: RUF012 - PyYAML's own class attribute
         first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:bool"]
         for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
     }
@@ -155,7 +155,7 @@ class _UniqueKeyLoader(yaml.SafeLoader):
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
         seen: set[Any] = set()
         for key_node, _ in node.value:
-            key = self.construct_object(key_node, deep=True)  # type: ignore[no-untyped-call]
+            key = self.construct_object(key_node, deep=True)
             if key in seen:
                 self.duplicates.append((str(key), key_node.start_mark.line + 1))
             seen.add(key)
@@ -170,7 +170,7 @@ def read_yaml(path: Path) -> tuple[Any, list[tuple[str, int]]]:
         try:
             return loader.get_single_data(), loader.duplicates
         finally:
-            loader.dispose()  # type: ignore[no-untyped-call]
+            loader.dispose()
 
 
 def slots_in(template: str) -> list[str]:
@@ -225,8 +225,12 @@ class _Reader:
         on = {str(k).lower(): v for k, v in on.items()}
         options = self.options(state_id, raw.get("options"))
         scale = raw.get("scale", [0, 10])
-        if not (isinstance(scale, list) and len(scale) == 2
-                and all(isinstance(n, int) for n in scale) and scale[0] < scale[1]):
+        if not (
+            isinstance(scale, list)
+            and len(scale) == 2
+            and all(isinstance(n, int) for n in scale)
+            and scale[0] < scale[1]
+        ):
             self.problem(state_id, "'scale' must be two whole numbers, low then high: [0, 10]")
             scale = [0, 10]
         do = raw.get("do") or []
@@ -234,8 +238,9 @@ class _Reader:
             do = [do]
         for action in do:
             if action not in ACTIONS:
-                self.problem(state_id, f"unknown action '{action}' in 'do' (known: "
-                             f"{', '.join(ACTIONS)})")
+                self.problem(
+                    state_id, f"unknown action '{action}' in 'do' (known: {', '.join(ACTIONS)})"
+                )
         pause = raw.get("pause", DEFAULT_PAUSE[cast(Expect, expect)])
         if not isinstance(pause, int | float) or isinstance(pause, bool) or pause <= 0:
             self.problem(state_id, "'pause' must be a number of seconds above 0")
@@ -303,8 +308,11 @@ class _Reader:
                 self.problem(None, f"missing '{key}'")
         dialog_id = str(raw.get("id", self.path.stem))
         if dialog_id != self.path.stem:
-            self.problem(None, f"id '{dialog_id}' differs from the file name; "
-                         f"rename the file to {dialog_id}.yaml or change the id")
+            self.problem(
+                None,
+                f"id '{dialog_id}' differs from the file name; "
+                f"rename the file to {dialog_id}.yaml or change the id",
+            )
         states_raw = raw.get("states")
         if not isinstance(states_raw, dict) or not states_raw:
             self.problem(None, "'states' must map state ids to states")
@@ -395,9 +403,7 @@ def _answer_problems(state: State) -> list[str]:
     return found
 
 
-def _closure(
-    seeds: Iterable[str], neighbours: Any, states: Mapping[str, State]
-) -> set[str]:
+def _closure(seeds: Iterable[str], neighbours: Any, states: Mapping[str, State]) -> set[str]:
     seen = set(seeds)
     todo = list(seen)
     while todo:

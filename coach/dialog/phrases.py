@@ -1,0 +1,129 @@
+"""What the coach says around the exercises: welcome, check-ins, menu, commands, re-asks.
+
+Each entry has variants; often-heard lines have several so sessions don't sound canned.
+Slots are those of `coach.dialog.render` plus the named ones each caller fills.
+"""
+
+from __future__ import annotations
+
+PHRASES: dict[str, tuple[str, ...]] = {
+    "welcome": (
+        "Hello, and welcome. I'm a practice coach for feeling closer to the people who "
+        "matter to you.",
+    ),
+    "not_therapy": (
+        "I guide short spoken exercises. I'm not therapy, and I'm not a crisis service. "
+        "If you are in danger, please call your local emergency number.",
+    ),
+    "what_i_keep": (
+        "If you agree, I keep your answers and your progress in {place}. "
+        'Nothing is sent anywhere. You can say "don\'t save this", or delete it all, '
+        "at any time.",
+    ),
+    "ask_consent": ("Is it alright for me to keep your answers there?",),
+    "consent_yes": ("Thank you. Everything stays here with you.",),
+    "consent_no": (
+        "That's completely fine. I won't keep anything from today, and I'll ask again next time.",
+    ),
+    "ask_name": ("What should I call you? You can also say skip.",),
+    "ask_other": ("Who would you like to feel closer to? Tell me their first name, or say skip.",),
+    "ask_relationship": ("Is {other} your partner, a friend, or family?",),
+    "profile_done": (
+        "Thank you, {name}. Let's begin.",
+        "Lovely to meet you, {name}. Let's begin.",
+    ),
+    "welcome_back": (
+        "Welcome back, {name}.",
+        "Hello again, {name}. It's good to hear from you.",
+        "Good to have you back, {name}.",
+    ),
+    "checkin_before": (
+        "Before we start: from 0 to 10, how close do you feel to {other} right now?",
+        "A quick check-in. On a scale from 0 to 10, how close do you feel to {other} today?",
+    ),
+    "checkin_after": (
+        "Before you go: from 0 to 10, how close do you feel to {other} now?",
+        "One last check-in. From 0 to 10, how close do you feel to {other} now?",
+    ),
+    "checkin_help": (
+        "Say a number from 0 to 10. 0 is very distant, 10 is very close. Or say skip.",
+    ),
+    "checkin_thanks": ("Thank you.", "Thanks for telling me.", "Got it, thank you."),
+    "resume_offer": (
+        "Last time we stopped at {place} in {title}. Shall we continue?",
+        "We paused at {place} in {title} last time. Would you like to pick up there?",
+    ),
+    "resume_help": ("Say yes to carry on where we stopped, or no to choose something else.",),
+    "resuming": ("Good. Let's pick up where we left off.", "Alright, carrying on."),
+    "suggest": (
+        "I'd suggest {title}. {summary} Would you like to do that one?",
+        "How about {title} today? {summary} Shall we do that?",
+    ),
+    "menu_help": ("Say yes for the suggestion, no to hear them all, or name an exercise.",),
+    "menu_intro": ("Here are the exercises.",),
+    "menu_item": ("{number}. {title}: {summary}",),
+    "menu_ask": ("Which one would you like? Say its name or its number.",),
+    "menu_list_help": ("Say the name or the number of an exercise, or say yes for {title}.",),
+    "starting_exercise": ("Alright, {title}.", "Let's do {title}."),
+    "end_summary": (
+        "Today we did {title}, and you answered {answers} questions.",
+        "That was {title}. You answered {answers} questions today.",
+    ),
+    "end_summary_none": ("Today we talked through {title}.",),
+    "closeness_change": ("You said {before} before, and {after} now.",),
+    "goodbye": (
+        "Thank you for taking this time, {name}. Take care.",
+        "Thank you, {name}. Be gentle with yourself. Goodbye for now.",
+        "That's all for today, {name}. Take good care.",
+    ),
+    "stop": (
+        "Alright, let's stop here. What you said is kept, and we can continue next time.",
+        "Okay, we'll stop for now. You can pick up where we left off next time.",
+    ),
+    "stop_nothing_kept": ("Alright, let's stop here. Take care.",),
+    "pause": (
+        "Okay, let's pause. Say resume when you're ready, or stop to finish for today.",
+        "Pausing here. Say resume whenever you're ready.",
+    ),
+    "still_paused": ("We're paused. Say resume to go on, or stop to finish.",),
+    "not_paused": ("We're not paused. Here's where we are.",),
+    "repeat_nothing": ("There's nothing to repeat yet.",),
+    "help_commands": ("You can also say repeat, skip, back, pause, menu, or stop at any time.",),
+    "slower": ("Of course. I'll speak more slowly.", "Sure, I'll slow down."),
+    "faster": ("Sure, I'll speak a little faster.", "Okay, a bit quicker."),
+    "slowest": ("That's as slow as I go.",),
+    "fastest": ("That's as fast as I go.",),
+    "back_none": ("We're at the first question, so there's nothing to go back to.",),
+    "back_not_here": ("We can't go back from here.",),
+    "skip_not_here": ("There's nothing to skip here.",),
+    "wait": ("Of course. Take all the time you need.", "Take your time."),
+    "reask": (
+        "Take your time.",
+        "No rush at all.",
+        "I'm still here whenever you're ready.",
+    ),
+    "offer_pause": ("We can pause here and come back later. Would you like to pause?",),
+    "auto_pause": ("I'll pause here for now. Say resume when you're ready.",),
+    "not_understood": (
+        "Sorry, I didn't quite catch that.",
+        "I'm not sure I understood.",
+    ),
+    "did_you_mean": ("Did you mean {guess}?",),
+    "out_of_range": ("Please give a number from {low} to {high}.",),
+    "menu_leaving": ("Alright, let's leave this one for now. Your place is kept.",),
+    "dont_save_done": ("Okay. I've not kept that answer.",),
+    "dont_save_next": ("Okay. I won't keep your next answer.",),
+    "forget_done": ("Done. I've forgotten everything from this session.",),
+    "forget_nothing": ("I haven't kept anything from this session.",),
+    "remember_nothing": ("I don't have anything saved about you.",),
+    "remember_intro": ("Here's what I remember.",),
+    "remember_name": ("Your name is {name}.",),
+    "remember_other": ("You're practising with {other}, your {relation}.",),
+    "remember_finished": ("You've finished {count} exercises: {titles}.",),
+    "remember_unfinished": ("We're part-way through {title}.",),
+    "remember_answers": ("Today you've given {count} answers that I've kept.",),
+    "remember_not_keeping": ("I'm not keeping anything from today, as you asked.",),
+    "remember_forget": (
+        'You can say "forget this session", or delete everything from the command line.',
+    ),
+}

@@ -1,0 +1,341 @@
+"""The journal: a private SQLite file of sessions, answers and where each exercise stopped.
+
+Every write is committed at once, so a crash or Ctrl-C loses nothing already said. The
+file is created only when the first thing is kept, readable by its owner only.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from coach.errors import CoachError
+from coach.paths import PRIVATE_FILE, ensure_private_dir
+
+JOURNAL_FILE = "journal.db"
+SCHEMA_VERSION = 1
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS profile (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS sessions (
+    id INTEGER PRIMARY KEY,
+    started_at TEXT NOT NULL,
+    ended_at TEXT,
+    end_reason TEXT,
+    closeness_before INTEGER,
+    closeness_after INTEGER
+);
+CREATE TABLE IF NOT EXISTS runs (
+    id INTEGER PRIMARY KEY,
+    exercise TEXT NOT NULL,
+    session_id INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+    state TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('open', 'finished', 'abandoned')),
+    started_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS answers (
+    id INTEGER PRIMARY KEY,
+    session_id INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+    run_id INTEGER REFERENCES runs(id) ON DELETE CASCADE,
+    exercise TEXT NOT NULL,
+    state TEXT NOT NULL,
+    key TEXT NOT NULL,
+    text TEXT NOT NULL,
+    value TEXT,
+    at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS events (
+    id INTEGER PRIMARY KEY,
+    session_id INTEGER REFERENCES sessions(id) ON DELETE SET NULL,
+    kind TEXT NOT NULL,
+    detail TEXT NOT NULL DEFAULT '',
+    at TEXT NOT NULL
+);
+"""
+
+
+def utc_now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+@dataclass(frozen=True, slots=True)
+class OpenRun:
+    """An exercise left part-way."""
+
+    run_id: int
+    exercise: str
+    state: str
+    answers: dict[str, str]
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    session_id: int
+    exercise: str
+    state: str
+    key: str
+    text: str
+    at: str
+
+
+class Journal:
+    """The person's journal in `folder`. Reads work before the file exists; writes create it."""
+
+    def __init__(self, folder: Path, clock: Callable[[], str] = utc_now) -> None:
+        self.folder = folder
+        self.path = folder / JOURNAL_FILE
+        self.clock = clock
+        self._db: sqlite3.Connection | None = None
+
+    # -- opening -----------------------------------------------------------------------------
+
+    @property
+    def exists(self) -> bool:
+        return self.path.exists()
+
+    def _connect(self, create: bool) -> sqlite3.Connection | None:
+        if self._db is not None:
+            return self._db
+        if not create and not self.path.exists():
+            return None
+        if create:
+            ensure_private_dir(self.folder)
+            if not self.path.exists():
+                os.close(os.open(self.path, os.O_CREAT | os.O_WRONLY, PRIVATE_FILE))
+        try:
+            db = sqlite3.connect(self.path, timeout=2.0, isolation_level=None)
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=FULL")
+            db.execute("PRAGMA foreign_keys=ON")
+            db.execute("PRAGMA secure_delete=ON")
+            db.executescript(SCHEMA)
+            db.execute("INSERT OR IGNORE INTO meta VALUES ('schema', ?)", (str(SCHEMA_VERSION),))
+        except sqlite3.Error as error:
+            raise self._explain(error) from error
+        self._db = db
+        return db
+
+    def _explain(self, error: sqlite3.Error) -> CoachError:
+        message = str(error).lower()
+        if "locked" in message or "busy" in message:
+            return CoachError(
+                f"The journal {self.path} is in use by another coach.",
+                "Close the other session (or wait for it to end) and try again.",
+            )
+        if "not a database" in message or "malformed" in message:
+            return CoachError(
+                f"The journal {self.path} is damaged or is not a coach journal.",
+                "Move it aside to keep a copy, then start again; the coach makes a new one.",
+            )
+        return CoachError(
+            f"Cannot use the journal {self.path} ({error}).",
+            "Check that you can read and write that folder, or set COACH_HOME elsewhere.",
+        )
+
+    @contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        db = self._connect(create=True)
+        assert db is not None
+        try:
+            with db:
+                db.execute("BEGIN IMMEDIATE")
+                yield db
+        except sqlite3.Error as error:
+            raise self._explain(error) from error
+
+    def _read(self, sql: str, params: tuple[object, ...] = ()) -> list[tuple[object, ...]]:
+        try:
+            db = self._connect(create=False)
+            return [] if db is None else db.execute(sql, params).fetchall()
+        except sqlite3.Error as error:
+            raise self._explain(error) from error
+
+    def close(self) -> None:
+        if self._db is not None:
+            self._db.close()
+            self._db = None
+
+    # -- profile -----------------------------------------------------------------------------
+
+    def profile(self) -> dict[str, str]:
+        return {str(k): str(v) for k, v in self._read("SELECT key, value FROM profile")}
+
+    def set_profile(self, key: str, value: str) -> None:
+        with self._write() as db:
+            db.execute("INSERT OR REPLACE INTO profile VALUES (?, ?)", (key, value))
+
+    # -- sessions, runs and answers ----------------------------------------------------------
+
+    def start_session(self) -> int:
+        with self._write() as db:
+            cursor = db.execute("INSERT INTO sessions (started_at) VALUES (?)", (self.clock(),))
+            return int(cursor.lastrowid or 0)
+
+    def end_session(self, session_id: int, reason: str) -> None:
+        with self._write() as db:
+            db.execute(
+                "UPDATE sessions SET ended_at = ?, end_reason = ? WHERE id = ?",
+                (self.clock(), reason, session_id),
+            )
+
+    def check_in(self, session_id: int, moment: str, value: int) -> None:
+        column = {"before": "closeness_before", "after": "closeness_after"}[moment]
+        with self._write() as db:
+            db.execute(f"UPDATE sessions SET {column} = ? WHERE id = ?", (value, session_id))
+
+    def start_run(self, session_id: int, exercise: str, state: str) -> int:
+        now = self.clock()
+        with self._write() as db:
+            db.execute(
+                "UPDATE runs SET status = 'abandoned' WHERE exercise = ? AND status = 'open'",
+                (exercise,),
+            )
+            cursor = db.execute(
+                "INSERT INTO runs (exercise, session_id, state, status, started_at, updated_at)"
+                " VALUES (?, ?, ?, 'open', ?, ?)",
+                (exercise, session_id, state, now, now),
+            )
+            return int(cursor.lastrowid or 0)
+
+    def open_run(self, exercise: str) -> int | None:
+        rows = self._read(
+            "SELECT id FROM runs WHERE exercise = ? AND status = 'open' ORDER BY id DESC LIMIT 1",
+            (exercise,),
+        )
+        return int(str(rows[0][0])) if rows else None
+
+    def move_run(self, run_id: int, state: str) -> None:
+        with self._write() as db:
+            db.execute(
+                "UPDATE runs SET state = ?, updated_at = ? WHERE id = ?",
+                (state, self.clock(), run_id),
+            )
+
+    def set_run_status(self, run_id: int, status: str) -> None:
+        with self._write() as db:
+            db.execute(
+                "UPDATE runs SET status = ?, updated_at = ? WHERE id = ?",
+                (status, self.clock(), run_id),
+            )
+
+    def save_answer(
+        self,
+        session_id: int,
+        run_id: int | None,
+        exercise: str,
+        state: str,
+        key: str,
+        text: str,
+        value: str | None,
+    ) -> None:
+        with self._write() as db:
+            if run_id is not None:
+                db.execute("DELETE FROM answers WHERE run_id = ? AND key = ?", (run_id, key))
+            db.execute(
+                "INSERT INTO answers (session_id, run_id, exercise, state, key, text, value, at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (session_id, run_id, exercise, state, key, text, value, self.clock()),
+            )
+
+    def unsave_last(self, session_id: int) -> None:
+        with self._write() as db:
+            db.execute(
+                "DELETE FROM answers WHERE id = (SELECT MAX(id) FROM answers WHERE session_id = ?)",
+                (session_id,),
+            )
+
+    def last_open_run(self) -> OpenRun | None:
+        rows = self._read(
+            "SELECT id, exercise, state FROM runs WHERE status = 'open' "
+            "ORDER BY updated_at DESC, id DESC LIMIT 1"
+        )
+        if not rows:
+            return None
+        run_id, exercise, state = (str(v) for v in rows[0])
+        answers = {
+            str(k): str(t)
+            for k, t in self._read(
+                "SELECT key, text FROM answers WHERE run_id = ? ORDER BY id", (int(run_id),)
+            )
+        }
+        return OpenRun(int(run_id), exercise, state, answers)
+
+    def finished_exercises(self) -> list[str]:
+        return [
+            str(r[0])
+            for r in self._read(
+                "SELECT exercise FROM runs WHERE status = 'finished' ORDER BY updated_at, id"
+            )
+        ]
+
+    def record_event(self, session_id: int | None, kind: str, detail: str = "") -> None:
+        with self._write() as db:
+            db.execute(
+                "INSERT INTO events (session_id, kind, detail, at) VALUES (?, ?, ?, ?)",
+                (session_id, kind, detail, self.clock()),
+            )
+
+    def events(self, kind: str) -> list[tuple[str, str]]:
+        return [
+            (str(d), str(a))
+            for d, a in self._read(
+                "SELECT detail, at FROM events WHERE kind = ? ORDER BY id", (kind,)
+            )
+        ]
+
+    # -- reading it all back -----------------------------------------------------------------
+
+    def sessions(self) -> list[dict[str, object]]:
+        rows = self._read(
+            "SELECT id, started_at, ended_at, end_reason, closeness_before, "
+            "closeness_after FROM sessions ORDER BY id"
+        )
+        keys = ("id", "started_at", "ended_at", "end_reason", "closeness_before", "closeness_after")
+        return [dict(zip(keys, row, strict=True)) for row in rows]
+
+    def answers(self, session_id: int | None = None) -> list[Answer]:
+        where, params = ("WHERE session_id = ?", (session_id,)) if session_id else ("", ())
+        return [
+            Answer(int(str(s)), str(e), str(st), str(k), str(t), str(a))
+            for s, e, st, k, t, a in self._read(
+                f"SELECT session_id, exercise, state, key, text, at FROM answers "
+                f"{where} ORDER BY id",
+                params,
+            )
+        ]
+
+    # -- forgetting --------------------------------------------------------------------------
+
+    def forget_session(self, session_id: int) -> bool:
+        """Delete one session with its answers and the runs it started. False if unknown."""
+        if not self._read("SELECT 1 FROM sessions WHERE id = ?", (session_id,)):
+            return False
+        with self._write() as db:
+            db.execute("DELETE FROM answers WHERE session_id = ?", (session_id,))
+            db.execute("DELETE FROM runs WHERE session_id = ?", (session_id,))
+            db.execute("DELETE FROM sessions WHERE id = ?", (session_id,))
+        self._compact()
+        return True
+
+    def _compact(self) -> None:
+        db = self._connect(create=False)
+        if db is not None:
+            db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            db.execute("VACUUM")
+
+    def forget_everything(self) -> list[Path]:
+        """Delete the journal and its side files; return what was removed."""
+        self.close()
+        removed = []
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            path = self.path.with_name(self.path.name + suffix)
+            if path.exists():
+                path.unlink()
+                removed.append(path)
+        return removed

@@ -1,0 +1,220 @@
+"""`coach replay`: run a whole session from a script of turns, for tests and bug reports."""
+
+from __future__ import annotations
+
+import json
+import random
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TextIO
+
+import yaml
+
+from coach.dialog.events import Reply
+from coach.dialog.render import RELATIONS, Profile
+from coach.errors import CoachError
+
+SCRIPT_KEYS = {"exercise", "profile", "turns", "seed"}
+
+
+@dataclass(frozen=True, slots=True)
+class Turn:
+    """One turn of the script: typed text, seconds of silence, or a WAV file to recognise."""
+
+    kind: str
+    text: str = ""
+    seconds: float = 0.0
+    audio: Path | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Script:
+    turns: list[Turn]
+    exercise: str | None = None
+    profile: Profile | None = None
+    seed: int | None = None
+
+
+def load_script(path: Path) -> Script:
+    """Read and check a replay script; every mistake is reported with the file and turn."""
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise CoachError(f"No replay script at {path}.", "Check the path.") from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise CoachError(
+            f"Cannot read the replay script {path} ({error}).",
+            "Check that it is a readable text file.",
+        ) from None
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f" at line {mark.line + 1}" if mark else ""
+        raise CoachError(
+            f"{path}: not valid YAML or JSON{where}.",
+            "Fix the syntax; see README.md, 'Replay scripts'.",
+        ) from None
+    if not isinstance(raw, dict) or "turns" not in raw:
+        raise CoachError(
+            f"{path}: a replay script is a mapping with a 'turns' list.",
+            "See README.md, 'Replay scripts', for an example.",
+        )
+    unknown = set(raw) - SCRIPT_KEYS
+    if unknown:
+        raise CoachError(
+            f"{path}: unknown key(s) {', '.join(sorted(unknown))}.",
+            f"Use only: {', '.join(sorted(SCRIPT_KEYS))}.",
+        )
+    turns_raw = raw["turns"]
+    if not isinstance(turns_raw, list):
+        raise CoachError(f"{path}: 'turns' must be a list.", "Give one item per turn.")
+    turns = [_turn(path, number, item) for number, item in enumerate(turns_raw, start=1)]
+    exercise = raw.get("exercise")
+    if exercise is not None and not isinstance(exercise, str):
+        raise CoachError(
+            f"{path}: 'exercise' must be an exercise id.", "See them with: coach dialogs list"
+        )
+    seed = raw.get("seed")
+    if seed is not None and (not isinstance(seed, int) or isinstance(seed, bool)):
+        raise CoachError(f"{path}: 'seed' must be a whole number.", "For example: seed: 1")
+    return Script(turns, exercise, _profile(path, raw.get("profile")), seed)
+
+
+def _turn(path: Path, number: int, item: Any) -> Turn:
+    where = f"{path}: turn {number}"
+    if isinstance(item, bool | int | float) and not isinstance(item, bool):
+        return Turn("text", text=str(item))
+    if isinstance(item, str):
+        return Turn("text", text=item)
+    if isinstance(item, dict) and len(item) == 1:
+        ((key, value),) = item.items()
+        if key == "text" and isinstance(value, str | int | float):
+            return Turn("text", text=str(value))
+        if (
+            key == "silence"
+            and isinstance(value, int | float)
+            and not isinstance(value, bool)
+            and value >= 0
+        ):
+            return Turn("silence", seconds=float(value))
+        if key == "audio" and isinstance(value, str):
+            audio = (path.parent / value).resolve()
+            if not audio.is_file():
+                raise CoachError(
+                    f"{where}: no audio file at {audio}.",
+                    "Paths are relative to the script's folder.",
+                )
+            return Turn("audio", audio=audio)
+    raise CoachError(
+        f"{where}: cannot read {item!r}.",
+        'A turn is text ("yes"), {text: "..."}, {silence: SECONDS} or {audio: FILE.wav}.',
+    )
+
+
+def _profile(path: Path, raw: Any) -> Profile | None:
+    if raw is None:
+        return None
+    if not isinstance(raw, dict) or set(raw) - {"name", "other", "relationship"}:
+        raise CoachError(
+            f"{path}: 'profile' takes name, other and relationship.",
+            "For example: profile: {name: Sam, other: Alex, relationship: partner}",
+        )
+    relationship = str(raw.get("relationship", ""))
+    if relationship and relationship not in RELATIONS:
+        raise CoachError(
+            f"{path}: relationship '{relationship}' is not one I know.",
+            f"Use one of: {', '.join(RELATIONS)}.",
+        )
+    return Profile(str(raw.get("name", "")), str(raw.get("other", "")), relationship)
+
+
+class Transcript:
+    """Prints a session as it happens: readable lines, or one JSON object per line."""
+
+    def __init__(self, out: TextIO, as_json: bool) -> None:
+        self.out = out
+        self.as_json = as_json
+
+    def user(self, text: str, state: str, intent: str | None) -> None:
+        self._emit(
+            {"role": "user", "text": text, "state": state, "intent": intent}, f"  you: {text}"
+        )
+
+    def reply(self, reply: Reply) -> None:
+        for line in reply.lines:
+            self._emit(
+                {"role": "coach", "text": line.text, "state": line.state}, f"coach: {line.text}"
+            )
+
+    def end(self, reason: str) -> None:
+        self._emit(
+            {"role": "system", "event": "end", "reason": reason, "text": "", "state": "ended"},
+            f"[session ended: {reason}]",
+        )
+
+    def _emit(self, record: dict[str, Any], plain: str) -> None:
+        print(
+            json.dumps(record, ensure_ascii=False) if self.as_json else plain,
+            file=self.out,
+            flush=True,
+        )
+
+
+def run_script(
+    script: Script,
+    out: TextIO,
+    as_json: bool,
+    seed: int | None = None,
+    recognise: Callable[[Path], str] | None = None,
+) -> str:
+    """Play the script through a session in `$COACH_HOME`; return why the session ended."""
+    from coach.journal import Journal
+    from coach.library import get_exercise, load_exercises
+    from coach.paths import data_dir
+    from coach.session import Session, start_context
+
+    library = load_exercises()
+    if script.exercise is not None:
+        get_exercise(library, script.exercise)
+    journal = Journal(data_dir())
+    start = start_context(journal, script.profile, script.exercise)
+    rng = random.Random(seed if seed is not None else script.seed or 0)
+    session = Session(library, journal, start, rng)
+    transcript = Transcript(out, as_json)
+    try:
+        transcript.reply(session.begin())
+        for turn in script.turns:
+            if session.ended:
+                break
+            if turn.kind == "silence":
+                state = session.state
+                reply = session.silence(turn.seconds)
+                transcript.user("", state, "silence")
+            else:
+                text = turn.text
+                if turn.kind == "audio":
+                    if recognise is None:
+                        raise CoachError(
+                            f"Cannot replay {turn.audio}: voice is not installed.",
+                            "Use text turns for now.",
+                        )
+                    assert turn.audio is not None
+                    text = recognise(turn.audio)
+                state = session.state
+                reply = session.hear(text)
+                transcript.user(text, state, reply.intent)
+            transcript.reply(reply)
+        if not session.ended:
+            transcript.reply(session.end("script-ended"))
+    finally:
+        journal.close()
+    reason = session.ended or "script-ended"
+    transcript.end(reason)
+    return reason
+
+
+def replay_command(path: Path, as_json: bool, seed: int | None) -> int:
+    script = load_script(path)
+    run_script(script, sys.stdout, as_json, seed)
+    return 0

@@ -1,0 +1,81 @@
+"""`coach --text`: a session typed on stdin and printed on stdout, in a terminal or piped."""
+
+from __future__ import annotations
+
+import sys
+from typing import TextIO
+
+from coach.dialog.events import Reply
+
+
+class TextScreen:
+    """Shows the coach's lines; styled with rich in a terminal, plain when piped."""
+
+    def __init__(self, out: TextIO) -> None:
+        self.out = out
+        self.console = None
+        if out.isatty():
+            from rich.console import Console
+
+            self.console = Console(file=out, highlight=False)
+
+    def show(self, reply: Reply) -> None:
+        for line in reply.lines:
+            if self.console is not None:
+                self.console.print(f"[bold cyan]coach[/] {line.text}", markup=True, soft_wrap=False)
+            else:
+                print(f"coach: {line.text}", file=self.out, flush=True)
+
+    def notice(self, text: str) -> None:
+        if self.console is not None:
+            self.console.print(f"[dim]{text}[/]")
+        else:
+            print(text, file=self.out, flush=True)
+
+    def prompt(self) -> str:
+        return "> " if self.console is not None else ""
+
+
+def run_text_session(
+    exercise: str | None = None, stdin: TextIO | None = None, stdout: TextIO | None = None
+) -> int:
+    """Run one typed session. An empty line counts as silence; end of input ends and saves."""
+    from coach.journal import Journal
+    from coach.library import get_exercise, load_exercises
+    from coach.paths import data_dir
+    from coach.session import Session, start_context
+
+    stdin = stdin or sys.stdin
+    screen = TextScreen(stdout or sys.stdout)
+    library = load_exercises()
+    if exercise is not None:
+        get_exercise(library, exercise)
+    journal = Journal(data_dir())
+    session = Session(library, journal, start_context(journal, exercise=exercise))
+    try:
+        screen.show(session.begin())
+        while not session.ended:
+            line = _read_line(stdin, screen.prompt())
+            if line is None:
+                session.end("input-ended")
+                break
+            if line.strip():
+                screen.show(session.hear(line))
+            else:
+                screen.show(session.silence(float("inf")))
+    except KeyboardInterrupt:
+        session.end("stopped")
+        screen.notice("\nStopped. Everything you said so far is kept.")
+    finally:
+        journal.close()
+    return 0
+
+
+def _read_line(stdin: TextIO, prompt: str) -> str | None:
+    if stdin is sys.stdin and sys.stdin.isatty():
+        try:
+            return input(prompt)
+        except EOFError:
+            return None
+    line = stdin.readline()
+    return None if line == "" else line.rstrip("\n")
