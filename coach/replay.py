@@ -141,6 +141,16 @@ class Transcript:
             {"role": "user", "text": text, "state": state, "intent": intent}, f"  you: {text}"
         )
 
+    def silence(self, seconds: float, state: str) -> None:
+        record = {
+            "role": "user",
+            "text": "",
+            "state": state,
+            "intent": "silence",
+            "seconds": seconds,
+        }
+        self._emit(record, f"  you: (silent for {seconds:g} s)")
+
     def reply(self, reply: Reply) -> None:
         for line in reply.lines:
             self._emit(
@@ -190,7 +200,7 @@ def run_script(
             if turn.kind == "silence":
                 state = session.state
                 reply = session.silence(turn.seconds)
-                transcript.user("", state, "silence")
+                transcript.silence(turn.seconds, state)
             else:
                 text = turn.text
                 if turn.kind == "audio":

@@ -237,11 +237,10 @@ class DialogueManager:
 
     def has_unfinished(self) -> bool:
         unfinished = self.context.unfinished
-        return (
-            unfinished is not None
-            and unfinished.exercise in self.library
-            and self.chosen in (None, self.library[unfinished.exercise])
-        )
+        if unfinished is None or unfinished.exercise not in self.library:
+            return False
+        dialog = self.library[unfinished.exercise]
+        return self.chosen in (None, dialog) and self._offerable(dialog.id) is not None
 
     def has_chosen(self) -> bool:
         return self.chosen is not None
@@ -801,7 +800,10 @@ class DialogueManager:
         if unfinished is not None and unfinished.exercise == dialog.id:
             self.run = ExerciseRun(dialog, unfinished.state, unfinished.answers)
             self.context = replace(self.context, unfinished=None)
-            self._ask_exercise_state()
+            if self.run.current.expect == "none":
+                self._enter_exercise_state()
+            else:
+                self._ask_exercise_state()
             return
         self.run = ExerciseRun(dialog)
         self._effect(ev.ExerciseStarted(dialog.id))

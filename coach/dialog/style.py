@@ -45,23 +45,42 @@ def check_style(dialog: Dialog, label: str) -> list[Problem]:
         problems += [Problem(label, state.id, m, w) for m, w in _state_style(state)]
     start = dialog.states.get(dialog.start)
     if start is not None and len(start.say) < 2:
-        problems.append(Problem(label, start.id, "the opening is heard every time: give 'say' "
-                                "at least two variants", warning=True))
+        problems.append(
+            Problem(
+                label,
+                start.id,
+                "the opening is heard every time: give 'say' at least two variants",
+                warning=True,
+            )
+        )
     return problems
 
 
 def _state_style(state: State) -> list[tuple[str, bool]]:
     found: list[tuple[str, bool]] = []
-    for field_name, texts in (("say", state.say), ("simpler", state.simpler),
-                              ("help", (state.help,) if state.help else ())):
+    for field_name, texts in (
+        ("say", state.say),
+        ("simpler", state.simpler),
+        ("help", (state.help,) if state.help else ()),
+    ):
         for text in texts:
             found += _text_style(field_name, text)
     if state.expect == "free" and state.pause < REFLECTIVE_PAUSE_MIN:
-        found.append((f"a reflective question needs a long pause: at least "
-                      f"{REFLECTIVE_PAUSE_MIN:g} s (has {state.pause:g})", False))
+        found.append(
+            (
+                f"a reflective question needs a long pause: at least "
+                f"{REFLECTIVE_PAUSE_MIN:g} s (has {state.pause:g})",
+                False,
+            )
+        )
     if state.expect == "yes_no" and state.pause > YES_NO_PAUSE_MAX:
-        found.append((f"a yes/no question needs a short pause: at most {YES_NO_PAUSE_MAX:g} s "
-                      f"(has {state.pause:g})", False))
+        found.append(
+            (
+                f"a yes/no question needs a short pause: at most {YES_NO_PAUSE_MAX:g} s "
+                f"(has {state.pause:g})",
+                False,
+            )
+        )
     return found
 
 
@@ -73,11 +92,19 @@ def _text_style(field_name: str, text: str) -> list[tuple[str, bool]]:
     for sentence in sentences(text):
         n = words(sentence)
         if n > SENTENCE_WORDS_MAX:
-            found.append((f"a sentence of {n} words in '{short}'; keep them under "
-                          f"{SENTENCE_WORDS_WARN}", False))
+            found.append(
+                (
+                    f"a sentence of {n} words in '{short}'; keep them under {SENTENCE_WORDS_WARN}",
+                    False,
+                )
+            )
         elif n > SENTENCE_WORDS_WARN:
-            found.append((f"a sentence of {n} words in '{short}'; aim for {SENTENCE_WORDS_WARN}"
-                          " or fewer", True))
+            found.append(
+                (
+                    f"a sentence of {n} words in '{short}'; aim for {SENTENCE_WORDS_WARN} or fewer",
+                    True,
+                )
+            )
     total = words(text)
     if field_name == "say" and total > PROMPT_WORDS_MAX:
         found.append((f"'{short}' is {total} words; split it (at most {PROMPT_WORDS_MAX})", False))
@@ -85,10 +112,20 @@ def _text_style(field_name: str, text: str) -> list[tuple[str, bool]]:
         found.append((f"'{short}' is {total} words; aim for {PROMPT_WORDS_WARN} or fewer", True))
     match = _RELATIONSHIP_SPECIFIC.search(text)
     if match:
-        found.append((f"'{match.group(0)}' in '{short}' does not fit every relationship; "
-                      "use {other} or 'they'", False))
+        found.append(
+            (
+                f"'{match.group(0)}' in '{short}' does not fit every relationship; "
+                "use {other} or 'they'",
+                False,
+            )
+        )
     match = _NEVER_SAY.search(text)
     if match:
-        found.append((f"'{match.group(0)}' in '{short}': the coach never diagnoses, advises "
-                      "leaving or staying, or scores the other person", False))
+        found.append(
+            (
+                f"'{match.group(0)}' in '{short}': the coach never diagnoses, advises "
+                "leaving or staying, or scores the other person",
+                False,
+            )
+        )
     return found

@@ -1,0 +1,42 @@
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from coach.dialog.spec import Dialog
+from coach.library import load_exercises
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="session")
+def library() -> dict[str, Dialog]:
+    return load_exercises(REPO / "dialogs")
+
+
+@pytest.fixture
+def coach_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    home = tmp_path / "coach-home"
+    monkeypatch.setenv("COACH_HOME", str(home))
+    yield home
+
+
+def run_coach(
+    *args: str, home: Path, stdin: str = "", timeout: float = 60
+) -> subprocess.CompletedProcess[str]:
+    """Run the real `coach` command in a fresh process."""
+    env = {**os.environ, "COACH_HOME": str(home)}
+    return subprocess.run(
+        [sys.executable, "-m", "coach", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=timeout,
+        cwd=REPO,
+    )
