@@ -62,7 +62,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    argv = list(sys.argv[1:] if argv is None else argv)
+    debug = "--debug" in argv
+    args = build_parser().parse_args([a for a in argv if a != "--debug"])
+    args.debug = debug
     logging.basicConfig(
         level=logging.DEBUG if args.debug else logging.WARNING,
         format="coach: %(levelname)s: %(message)s",
@@ -79,6 +82,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("\ncoach: stopped. Everything you said so far is saved.", file=sys.stderr)
         return 130
+    except Exception as error:
+        if args.debug:
+            raise
+        log.debug("internal error", exc_info=True)
+        print(
+            f"coach: something went wrong inside the coach ({type(error).__name__}: {error}).",
+            file=sys.stderr,
+        )
+        print(
+            "       What you said so far is saved. Run the same command with --debug and "
+            "report what it shows.",
+            file=sys.stderr,
+        )
+        return 70
 
 
 def _run(args: argparse.Namespace) -> int:

@@ -21,7 +21,7 @@ def load_exercises(folder: Path | None = None) -> dict[str, Dialog]:
             f"The exercises folder {folder} is missing.",
             "Reinstall the coach, or set COACH_DIALOGS to a folder of dialog files.",
         )
-    dialogs, problems = load_library([folder])
+    dialogs, problems = load_library([folder], style=False)
     for problem in problems:
         if not problem.warning:
             log.warning("%s (left out; run: coach dialogs check)", problem)
@@ -37,7 +37,7 @@ def get_exercise(library: dict[str, Dialog], exercise_id: str) -> Dialog:
     """The exercise with that id, or a clear error suggesting the closest ids."""
     if exercise_id in library:
         return library[exercise_id]
-    close = difflib.get_close_matches(exercise_id, list(library), n=3)
+    close = difflib.get_close_matches(exercise_id, list(library), n=2, cutoff=0.75)
     hint = f"Did you mean {' or '.join(close)}? " if close else ""
     raise CoachError(
         f"There is no exercise called '{exercise_id}'.",

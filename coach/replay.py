@@ -14,6 +14,7 @@ import yaml
 
 from coach.dialog.events import Reply
 from coach.dialog.render import RELATIONS, Profile
+from coach.dialog.spec import read_yaml
 from coach.errors import CoachError
 
 SCRIPT_KEYS = {"exercise", "profile", "turns", "seed"}
@@ -40,7 +41,7 @@ class Script:
 def load_script(path: Path) -> Script:
     """Read and check a replay script; every mistake is reported with the file and turn."""
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw, _ = read_yaml(path)
     except FileNotFoundError:
         raise CoachError(f"No replay script at {path}.", "Check the path.") from None
     except (OSError, UnicodeDecodeError) as error:
@@ -83,7 +84,9 @@ def load_script(path: Path) -> Script:
 
 def _turn(path: Path, number: int, item: Any) -> Turn:
     where = f"{path}: turn {number}"
-    if isinstance(item, bool | int | float) and not isinstance(item, bool):
+    if isinstance(item, bool):
+        return Turn("text", text="yes" if item else "no")
+    if isinstance(item, int | float):
         return Turn("text", text=str(item))
     if isinstance(item, str):
         return Turn("text", text=item)

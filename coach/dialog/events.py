@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from coach.dialog.render import Profile
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Line:
     """One thing the coach says, and the state it says it in."""
 
@@ -20,7 +20,7 @@ class Line:
     state: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Unfinished:
     """An exercise left part-way, to offer for resumption."""
 
@@ -30,7 +30,7 @@ class Unfinished:
     """Saved answers of that run, by journal key."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Start:
     """Everything the manager needs to know about the person when a session begins."""
 
@@ -56,7 +56,7 @@ class Start:
 # Effects: what the caller must do, in order, as soon as the reply arrives.
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class SaveAnswer:
     exercise: str
     state: str
@@ -65,12 +65,12 @@ class SaveAnswer:
     value: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class UnsaveLast:
     """Remove the answer saved most recently ("don't save that")."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class PlaceChanged:
     """The exercise is now at this state; remember it so a crash can resume here."""
 
@@ -78,35 +78,35 @@ class PlaceChanged:
     state: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class ExerciseStarted:
     exercise: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class ExerciseFinished:
     exercise: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class ExerciseAbandoned:
     """The person chose not to resume it."""
 
     exercise: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class ProfileChanged:
     key: str
     value: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class ConsentGiven:
     given: bool
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class CheckIn:
     """A 0-10 "how close do you feel" answer, before or after the exercise."""
 
@@ -114,24 +114,24 @@ class CheckIn:
     value: int
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class MarkUnsafe:
     """The person does not feel safe with the other person."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class SafetyRaised:
     """A safety concern was detected; record that it happened, never the words."""
 
     concern: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class SafetyChecked:
     """The gentle follow-up after an earlier concern was done."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class ForgetSession:
     """Delete everything saved in this session."""
 

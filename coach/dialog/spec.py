@@ -139,7 +139,7 @@ class DialogError(Exception):
         super().__init__("\n".join(str(p) for p in self.problems))
 
 
-class _UniqueKeyLoader(yaml.SafeLoader):
+class _UniqueKeyLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
     """A YAML loader that reports duplicate keys instead of silently keeping the last one.
 
     It also reads only `true` and `false` as booleans, so `on: {yes: a, no: b}` means what
@@ -153,13 +153,14 @@ class _UniqueKeyLoader(yaml.SafeLoader):
     }
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
-        seen: set[Any] = set()
+        seen: set[str] = set()
         for key_node, _ in node.value:
-            key = self.construct_object(key_node, deep=True)
-            if key in seen:
-                self.duplicates.append((str(key), key_node.start_mark.line + 1))
-            seen.add(key)
-        return super().construct_mapping(node, deep=deep)
+            if isinstance(key_node, yaml.ScalarNode):
+                if key_node.value in seen:
+                    self.duplicates.append((key_node.value, key_node.start_mark.line + 1))
+                seen.add(key_node.value)
+        mapping: dict[Any, Any] = super().construct_mapping(node, deep=deep)
+        return mapping
 
 
 def read_yaml(path: Path) -> tuple[Any, list[tuple[str, int]]]:
@@ -414,7 +415,9 @@ def _closure(seeds: Iterable[str], neighbours: Any, states: Mapping[str, State])
     return seen
 
 
-def load_dialog(path: Path, label: str | None = None) -> tuple[Dialog | None, list[Problem]]:
+def load_dialog(
+    path: Path, label: str | None = None, style: bool = True
+) -> tuple[Dialog | None, list[Problem]]:
     """Load and validate one dialog file; never raises for problems in the file itself."""
     label = label or str(path)
     reader = _Reader(path, label)
@@ -433,13 +436,16 @@ def load_dialog(path: Path, label: str | None = None) -> tuple[Dialog | None, li
     problems = reader.problems
     if dialog is not None:
         problems += check_flow(dialog, label)
+    if dialog is not None and style:
         from coach.dialog.style import check_style
 
         problems += check_style(dialog, label)
     return dialog, problems
 
 
-def load_library(paths: Sequence[Path]) -> tuple[dict[str, Dialog], list[Problem]]:
+def load_library(
+    paths: Sequence[Path], style: bool = True
+) -> tuple[dict[str, Dialog], list[Problem]]:
     """Load many dialog files (or folders of them); report duplicate exercise ids across files."""
     files: list[Path] = []
     for path in paths:
@@ -447,7 +453,7 @@ def load_library(paths: Sequence[Path]) -> tuple[dict[str, Dialog], list[Problem
     dialogs: dict[str, Dialog] = {}
     problems: list[Problem] = []
     for file in files:
-        dialog, found = load_dialog(file, _label(file))
+        dialog, found = load_dialog(file, _label(file), style)
         problems += found
         if dialog is None:
             continue

@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# Set up the coach on Debian, Ubuntu or Raspberry Pi OS: system packages, a virtual
+# environment in .venv, and the coach itself. Safe to run again; it only adds what is missing.
+#   scripts/setup.sh          what you need to use the coach
+#   scripts/setup.sh --dev    also the tools to test it (pytest, hypothesis, ruff, mypy)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+extras=""
+[[ "${1:-}" == "--dev" ]] && extras="[dev]"
+
+say() { printf 'setup: %s\n' "$*"; }
+
+as_root() {
+    if [[ $(id -u) -eq 0 ]]; then "$@"
+    elif command -v sudo >/dev/null; then sudo "$@"
+    else say "need root for: $*  (install sudo, or run this as root)"; exit 1
+    fi
+}
+
+apt_install() {
+    local missing=()
+    for package in "$@"; do
+        dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" \
+            || missing+=("$package")
+    done
+    ((${#missing[@]})) || return 0
+    if ! command -v apt-get >/dev/null; then
+        say "please install these with your package manager: ${missing[*]}"
+        exit 1
+    fi
+    say "installing ${missing[*]}"
+    as_root apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq "${missing[@]}" >/dev/null
+}
+
+find_python() {
+    for candidate in python3.13 python3.12 python3.11 python3; do
+        if command -v "$candidate" >/dev/null &&
+            "$candidate" -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then
+            echo "$candidate"; return 0
+        fi
+    done
+    return 1
+}
+
+python=$(find_python) || { apt_install python3 python3-venv; python=$(find_python); } || {
+    say "the coach needs Python 3.11 or newer; please install it and run this again"; exit 1; }
+if ! "$python" -c 'import venv, ensurepip' 2>/dev/null; then
+    version=$("$python" -c 'import sys; print(f"{sys.version_info[0]}.{sys.version_info[1]}")')
+    apt_install "python${version}-venv"
+fi
+
+if [[ ! -x .venv/bin/python ]]; then
+    say "creating the virtual environment in .venv"
+    "$python" -m venv .venv
+fi
+stamp=".venv/.installed${extras}"
+if [[ ! -f "$stamp" || pyproject.toml -nt "$stamp" ]]; then
+    say "installing the coach and its libraries"
+    .venv/bin/python -m pip install -q --upgrade pip
+    .venv/bin/python -m pip install -q -e ".${extras}"
+    touch "$stamp"
+fi
+say "ready: run .venv/bin/coach (or .venv/bin/coach --text to type)"
