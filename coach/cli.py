@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -26,6 +27,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--exercise", metavar="ID", help="go straight to this exercise (see: coach dialogs list)"
     )
     parser.add_argument("--debug", action="store_true", help="show tracebacks and debug logs")
+    parser.add_argument(
+        "--debug-transcripts",
+        action="store_true",
+        help="with --debug, also log what you say (off by default: logs never hold your words)",
+    )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     replay = commands.add_parser("replay", help="run a whole session from a script file")
@@ -63,13 +69,16 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    debug = "--debug" in argv
-    args = build_parser().parse_args([a for a in argv if a != "--debug"])
-    args.debug = debug
+    flags = {"--debug", "--debug-transcripts"}
+    given = flags & set(argv)
+    args = build_parser().parse_args([a for a in argv if a not in flags])
+    args.debug = bool(given)
+    args.debug_transcripts = "--debug-transcripts" in given
     logging.basicConfig(
         level=logging.DEBUG if args.debug else logging.WARNING,
         format="coach: %(levelname)s: %(message)s",
     )
+    os.umask(0o077)  # whatever the coach writes is for its owner's eyes only
     try:
         return _run(args)
     except CoachError as error:
@@ -108,7 +117,9 @@ def _run(args: argparse.Namespace) -> int:
     if args.command == "replay":
         from coach.replay import replay_command
 
-        return replay_command(args.script, as_json=args.json, seed=args.seed)
+        return replay_command(
+            args.script, as_json=args.json, seed=args.seed, transcripts=args.debug_transcripts
+        )
     from coach.textmode import run_text_session
 
     if not args.text:
@@ -116,7 +127,7 @@ def _run(args: argparse.Namespace) -> int:
             "coach: voice is not available yet, so we'll type. (Use --text to skip this notice.)",
             file=sys.stderr,
         )
-    return run_text_session(exercise=args.exercise)
+    return run_text_session(exercise=args.exercise, transcripts=args.debug_transcripts)
 
 
 def _dialogs(args: argparse.Namespace) -> int:

@@ -8,12 +8,11 @@ import sys
 from pathlib import Path
 
 from coach.errors import CoachError
-from coach.journal import Journal
-from coach.paths import data_dir
+from coach.journal import Journal, open_journal
 
 
 def journal_command(args: argparse.Namespace) -> int:
-    journal = Journal(data_dir())
+    journal = open_journal()
     try:
         if args.journal_command == "show":
             print(to_markdown(journal), end="")

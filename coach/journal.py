@@ -6,6 +6,7 @@ file is created only when the first thing is kept, readable by its owner only.
 
 from __future__ import annotations
 
+import logging
 import os
 import sqlite3
 from collections.abc import Callable, Iterator
@@ -15,7 +16,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from coach.errors import CoachError
-from coach.paths import PRIVATE_FILE, ensure_private_dir
+from coach.paths import PRIVATE_FILE, data_dir, ensure_private_dir, exposure
+
+log = logging.getLogger(__name__)
 
 JOURNAL_FILE = "journal.db"
 SCHEMA_VERSION = 1
@@ -339,3 +342,11 @@ class Journal:
                 path.unlink()
                 removed.append(path)
         return removed
+
+
+def open_journal(folder: Path | None = None) -> Journal:
+    """The journal in the data folder, with a warning if its files are not private."""
+    journal = Journal(folder or data_dir())
+    for warning in exposure(journal.folder):
+        log.warning(warning)
+    return journal

@@ -24,10 +24,10 @@ def data_dir() -> Path:
 
 
 def ensure_private_dir(path: Path) -> Path:
-    """Create the folder if needed, readable by its owner only."""
+    """Create the folder if needed, readable by its owner only. An existing one is left as is."""
     try:
-        path.mkdir(parents=True, exist_ok=True, mode=PRIVATE_DIR)
-        if stat.S_IMODE(path.stat().st_mode) != PRIVATE_DIR:
+        if not path.exists():
+            path.mkdir(parents=True, mode=PRIVATE_DIR)
             path.chmod(PRIVATE_DIR)
     except OSError as error:
         raise CoachError(
@@ -35,6 +35,22 @@ def ensure_private_dir(path: Path) -> Path:
             "Set COACH_HOME to a folder you can write to.",
         ) from error
     return path
+
+
+def exposure(folder: Path) -> list[str]:
+    """Warnings for the data folder or its files if others can read or change them."""
+    warnings: list[str] = []
+    if not folder.is_dir():
+        return warnings
+    for path in [folder, *sorted(p for p in folder.iterdir() if p.is_file())]:
+        mode = stat.S_IMODE(path.stat().st_mode)
+        if mode & 0o077:
+            wanted = PRIVATE_DIR if path.is_dir() else PRIVATE_FILE
+            warnings.append(
+                f"{path} can be read or changed by other users (mode {mode:o}). "
+                f"To keep it private, run: chmod {wanted:o} {path}"
+            )
+    return warnings
 
 
 def dialogs_dir() -> Path:

@@ -180,20 +180,20 @@ def run_script(
     as_json: bool,
     seed: int | None = None,
     recognise: Callable[[Path], str] | None = None,
+    transcripts: bool = False,
 ) -> str:
     """Play the script through a session in `$COACH_HOME`; return why the session ended."""
-    from coach.journal import Journal
+    from coach.journal import open_journal
     from coach.library import get_exercise, load_exercises
-    from coach.paths import data_dir
     from coach.session import Session, start_context
 
     library = load_exercises()
     if script.exercise is not None:
         get_exercise(library, script.exercise)
-    journal = Journal(data_dir())
+    journal = open_journal()
     start = start_context(journal, script.profile, script.exercise)
     rng = random.Random(seed if seed is not None else script.seed or 0)
-    session = Session(library, journal, start, rng)
+    session = Session(library, journal, start, rng, transcripts=transcripts)
     transcript = Transcript(out, as_json)
     try:
         transcript.reply(session.begin())
@@ -227,7 +227,7 @@ def run_script(
     return reason
 
 
-def replay_command(path: Path, as_json: bool, seed: int | None) -> int:
+def replay_command(path: Path, as_json: bool, seed: int | None, transcripts: bool = False) -> int:
     script = load_script(path)
-    run_script(script, sys.stdout, as_json, seed)
+    run_script(script, sys.stdout, as_json, seed, transcripts=transcripts)
     return 0

@@ -50,7 +50,10 @@ class Session:
         journal: Journal,
         start: Start,
         rng: random.Random | None = None,
+        transcripts: bool = False,
     ) -> None:
+        self.transcripts = transcripts
+        """Log what the person says (only with --debug-transcripts)."""
         self.journal = journal
         self.start = start
         self.manager = DialogueManager(library, start, rng=rng)
@@ -70,7 +73,11 @@ class Session:
         return self._kept(self.manager.start())
 
     def hear(self, text: str) -> Reply:
-        return self._kept(self.manager.hear(text))
+        state = self.manager.state
+        reply = self._kept(self.manager.hear(text))
+        said = text if self.transcripts else f"<{len(text)} characters>"
+        log.debug("heard in %s: %s -> %s", state, said, reply.intent)
+        return reply
 
     def silence(self, seconds: float) -> Reply:
         return self._kept(self.manager.silence(seconds))

@@ -37,12 +37,14 @@ class TextScreen:
 
 
 def run_text_session(
-    exercise: str | None = None, stdin: TextIO | None = None, stdout: TextIO | None = None
+    exercise: str | None = None,
+    stdin: TextIO | None = None,
+    stdout: TextIO | None = None,
+    transcripts: bool = False,
 ) -> int:
     """Run one typed session. An empty line counts as silence; end of input ends and saves."""
-    from coach.journal import Journal
+    from coach.journal import open_journal
     from coach.library import get_exercise, load_exercises
-    from coach.paths import data_dir
     from coach.session import Session, start_context
 
     stdin = stdin or sys.stdin
@@ -50,8 +52,10 @@ def run_text_session(
     library = load_exercises()
     if exercise is not None:
         get_exercise(library, exercise)
-    journal = Journal(data_dir())
-    session = Session(library, journal, start_context(journal, exercise=exercise))
+    journal = open_journal()
+    session = Session(
+        library, journal, start_context(journal, exercise=exercise), transcripts=transcripts
+    )
     try:
         screen.show(session.begin())
         while not session.ended:

@@ -59,7 +59,7 @@ stamp=".venv/.installed${extras}"
 if [[ ! -f "$stamp" || pyproject.toml -nt "$stamp" ]]; then
     say "installing the coach and its libraries"
     .venv/bin/python -m pip install -q --upgrade pip
-    .venv/bin/python -m pip install -q -e ".${extras}"
+    .venv/bin/python -m pip install -q -e ".${extras}" --config-settings editable_mode=compat
     touch "$stamp"
 fi
 say "ready: run .venv/bin/coach (or .venv/bin/coach --text to type)"
