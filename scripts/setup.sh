@@ -51,6 +51,9 @@ if ! "$python" -c 'import venv, ensurepip' 2>/dev/null; then
     apt_install "python${version}-venv"
 fi
 
+# Graphviz draws `coach dialogs graph --out FILE.svg`; the tests check that it does.
+[[ -n "$extras" ]] && apt_install graphviz
+
 if [[ ! -x .venv/bin/python ]]; then
     say "creating the virtual environment in .venv"
     "$python" -m venv .venv

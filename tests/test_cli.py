@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -92,7 +94,10 @@ def test_malformed_dialog_is_reported_not_crashed(tmp_path: Path) -> None:
     assert "Traceback" not in result.stdout + result.stderr
 
 
-@pytest.mark.parametrize("exercise", ["empathy", "rebuild-intimacy"])
+EXERCISES = sorted(p.stem for p in (REPO / "dialogs").glob("*.yaml"))
+
+
+@pytest.mark.parametrize("exercise", EXERCISES)
 def test_dialogs_graph_prints_mermaid(tmp_path: Path, exercise: str) -> None:
     result = run_coach("dialogs", "graph", exercise, home=tmp_path)
     assert result.returncode == 0, result.stderr
@@ -140,3 +145,18 @@ def test_a_damaged_journal_is_explained(tmp_path: Path) -> None:
     (home / "journal.db").write_bytes(b"garbage" * 1000)
     result = run_coach("--text", home=home, stdin="yes\n")
     check_error(result, "damaged", "Move it aside")
+
+
+def test_dialogs_graph_draws_an_svg_with_graphviz(tmp_path: Path) -> None:
+    out = tmp_path / "flow.svg"
+    result = run_coach("dialogs", "graph", "empathy", "--out", str(out), home=tmp_path)
+    assert result.returncode == 0, result.stderr
+    svg = out.read_text()
+    assert svg.lstrip().startswith("<?xml") and "<svg" in svg
+    assert ">recall<" in svg or "recall" in svg
+
+
+def test_the_diagrams_in_the_docs_are_up_to_date() -> None:
+    result = subprocess.run([sys.executable, str(REPO / "scripts" / "diagrams.py"), "--check"],
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout

@@ -53,6 +53,16 @@ def mermaid(dialog: Dialog) -> str:
     config["title"] = dialog.title
     GraphMachine(model=model, graph_engine="mermaid", show_conditions=False, **config)
     source: str = model.get_graph().draw(None)  # type: ignore[attr-defined]
+    # transitions colours the machine's current state, which means nothing in a document,
+    # and writes a bare title where Mermaid's front matter wants `title:`.
+    lines = [
+        line
+        for line in source.splitlines()
+        if line.strip() and not line.strip().startswith(("Class ", "classDef "))
+    ]
+    if lines[:1] == ["---"] and len(lines) > 2 and lines[2] == "---":
+        lines[1] = f"title: {lines[1]}"
+    source = "\n".join(line.replace("direction LR", "direction TB") for line in lines)
     ends = [s.id for s in dialog.states.values() if s.end]
     return source.rstrip("\n") + "\n" + "".join(f"  {end} --> [*]\n" for end in ends)
 
