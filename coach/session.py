@@ -7,10 +7,12 @@ import random
 from collections.abc import Mapping
 from dataclasses import replace
 
+from coach.config import load_config
 from coach.dialog import events as ev
 from coach.dialog.engine import DialogueManager
 from coach.dialog.events import Reply, Start, Unfinished
 from coach.dialog.render import Profile
+from coach.dialog.safety import screen
 from coach.dialog.spec import Dialog
 from coach.journal import Journal
 
@@ -24,6 +26,7 @@ def start_context(
     stored = journal.profile()
     known = Profile(stored.get("name", ""), stored.get("other", ""), stored.get("relationship", ""))
     open_run = journal.last_open_run()
+    concerns = journal.events("safety")
     return Start(
         profile=profile or known,
         consent=True if stored.get("consent") == "yes" else None,
@@ -35,7 +38,8 @@ def start_context(
         exercise=exercise,
         unsafe_with_other=stored.get("unsafe_with_other") == "yes",
         safety_followup=stored.get("safety_followup") == "yes",
-        region=stored.get("region"),
+        last_concern=concerns[-1][0] if concerns else None,
+        region=load_config(journal.folder).region,
         data_place=f"a private folder on this device, {journal.folder}",
         rate=int(stored.get("rate", "0") or 0),
     )
@@ -56,7 +60,7 @@ class Session:
         """Log what the person says (only with --debug-transcripts)."""
         self.journal = journal
         self.start = start
-        self.manager = DialogueManager(library, start, rng=rng)
+        self.manager = DialogueManager(library, start, rng=rng, screen=screen)
         self.session_id: int | None = None
         self.run_ids: dict[str, int] = {}
         self.profile_given = start.profile if start.first_run else None

@@ -18,7 +18,7 @@ LIBRARY = load_exercises(REPO / "dialogs")
 KNOWN_STATES = (
     set(PHASES) | {"paused"} | {f"{d.id}.{s}" for d in LIBRARY.values() for s in d.states}
 )
-ENDINGS = {"finished", "stopped", "paused", "script-ended"}
+ENDINGS = {"finished", "stopped", "paused", "script-ended", "safety"}
 
 ANSWERS = [
     "yes",
@@ -58,6 +58,12 @@ COMMANDS = [
     "forget this session",
     "what do you remember about me",
 ]
+CRISES = [
+    "i don't see the point of anything anymore",
+    "he hits me when he's angry",
+    "sometimes i wonder if it's all worth it",
+    "this exercise is killing me",
+]
 OPTION_LABELS = sorted(
     {o.label for d in LIBRARY.values() for s in d.states.values() for o in s.options}
     | {d.title for d in LIBRARY.values()}
@@ -71,6 +77,7 @@ turn = st.one_of(
     st.sampled_from(ANSWERS),
     st.sampled_from(COMMANDS),
     st.sampled_from(OPTION_LABELS),
+    st.sampled_from(CRISES),
     st.floats(min_value=0, max_value=120, allow_nan=False).map(lambda s: ("silence", s)),
     st.text(max_size=40),
 )

@@ -9,6 +9,7 @@ work in every phase. The manager does no I/O: the caller carries out the `Effect
 from __future__ import annotations
 
 import random
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
@@ -23,6 +24,7 @@ from coach.dialog.menu import available, suggest
 from coach.dialog.names import extract_name
 from coach.dialog.phrases import PHRASES
 from coach.dialog.render import Profile, render
+from coach.dialog.safety import Concern
 from coach.dialog.spec import DEFAULT_PAUSE, Dialog, Expect, Option
 
 if TYPE_CHECKING:
@@ -35,75 +37,41 @@ MAX_STEPS = 200
 """Statements in a row without a question; more means the dialog loops."""
 
 PHASES = (
-    "start",
-    "consent",
-    "ask_name",
-    "ask_other",
-    "ask_relationship",
-    "checkin_before",
-    "resume_offer",
-    "menu",
-    "menu_list",
-    "exercise",
-    "checkin_after",
-    "goodbye",
-    "ended",
-)
+    "start", "safety_followup", "consent", "ask_name", "ask_other", "ask_relationship",
+    "checkin_before", "resume_offer", "menu", "menu_list", "exercise", "checkin_after",
+    "goodbye", "safety", "ended",
+)  # fmt: skip
 _AFTER_PROFILE = (
-    "checkin_before",
-    "resume_offer",
-    "menu",
-    "menu_list",
-    "exercise",
-    "checkin_after",
-)
-PHASE_FLOW: list[dict[str, object]] = [
-    {"trigger": "proceed", "source": "start", "dest": "consent", "conditions": "needs_consent"},
-    {
-        "trigger": "proceed",
-        "source": ["start", "consent"],
-        "dest": "ask_name",
-        "conditions": "needs_profile",
-    },
-    {"trigger": "proceed", "source": ["start", "consent"], "dest": "checkin_before"},
-    {"trigger": "proceed", "source": "ask_name", "dest": "ask_other"},
-    {"trigger": "proceed", "source": "ask_other", "dest": "ask_relationship"},
-    {"trigger": "proceed", "source": "ask_relationship", "dest": "checkin_before"},
-    {
-        "trigger": "proceed",
-        "source": "checkin_before",
-        "dest": "resume_offer",
-        "conditions": "has_unfinished",
-    },
-    {
-        "trigger": "proceed",
-        "source": "checkin_before",
-        "dest": "exercise",
-        "conditions": "has_chosen",
-    },
-    {"trigger": "proceed", "source": "checkin_before", "dest": "menu"},
-    {
-        "trigger": "proceed",
-        "source": "resume_offer",
-        "dest": "exercise",
-        "conditions": "has_chosen",
-    },
-    {"trigger": "proceed", "source": "resume_offer", "dest": "menu"},
-    {
-        "trigger": "proceed",
-        "source": ["menu", "menu_list"],
-        "dest": "exercise",
-        "conditions": "has_chosen",
-    },
-    {"trigger": "proceed", "source": "menu", "dest": "menu_list"},
-    {"trigger": "proceed", "source": "exercise", "dest": "checkin_after"},
-    {"trigger": "proceed", "source": "checkin_after", "dest": "goodbye"},
-    {"trigger": "open_menu", "source": list(_AFTER_PROFILE), "dest": "menu"},
-    {"trigger": "back", "source": "ask_other", "dest": "ask_name"},
-    {"trigger": "back", "source": "ask_relationship", "dest": "ask_other"},
-    {"trigger": "back", "source": "menu_list", "dest": "menu"},
-    {"trigger": "close", "source": "*", "dest": "ended"},
-]
+    "checkin_before", "resume_offer", "menu", "menu_list", "exercise", "checkin_after", "safety",
+)  # fmt: skip
+_OPENING = ("start", "safety_followup")
+
+# The session's phases: (trigger, from, to, condition). For one trigger, the first
+# transition whose condition (a method of the manager) holds is taken.
+PHASE_FLOW: tuple[tuple[str, str | tuple[str, ...], str, str | None], ...] = (
+    ("proceed", "start", "safety_followup", "needs_safety_followup"),
+    ("proceed", _OPENING, "consent", "needs_consent"),
+    ("proceed", (*_OPENING, "consent"), "ask_name", "needs_profile"),
+    ("proceed", (*_OPENING, "consent"), "checkin_before", None),
+    ("proceed", "ask_name", "ask_other", None),
+    ("proceed", "ask_other", "ask_relationship", None),
+    ("proceed", "ask_relationship", "checkin_before", None),
+    ("proceed", "checkin_before", "resume_offer", "has_unfinished"),
+    ("proceed", "checkin_before", "exercise", "has_chosen"),
+    ("proceed", "checkin_before", "menu", None),
+    ("proceed", "resume_offer", "exercise", "has_chosen"),
+    ("proceed", "resume_offer", "menu", None),
+    ("proceed", ("menu", "menu_list"), "exercise", "has_chosen"),
+    ("proceed", "menu", "menu_list", None),
+    ("proceed", "exercise", "checkin_after", None),
+    ("proceed", "checkin_after", "goodbye", None),
+    ("open_menu", _AFTER_PROFILE, "menu", None),
+    ("back", "ask_other", "ask_name", None),
+    ("back", "ask_relationship", "ask_other", None),
+    ("back", "menu_list", "menu", None),
+    ("alarm", "*", "safety", None),
+    ("close", "*", "ended", None),
+)  # fmt: skip
 
 RELATIONSHIP_OPTIONS = (
     Option(
@@ -209,14 +177,14 @@ class DialogueManager:
         self.saved_this_session = 0
         self.closeness: dict[str, int] = {}
         self.ended: str | None = None
+        self.concern: Concern | None = None
         self._reply = Reply()
         self._place = Place()
         flow = [
-            {**step, "conditions": getattr(self, str(step["conditions"]))}
-            if "conditions" in step
-            else step
-            for step in PHASE_FLOW
-        ]
+            {"trigger": trigger, "source": list(source) if isinstance(source, tuple) else source,
+             "dest": dest, **({"conditions": getattr(self, condition)} if condition else {})}
+            for trigger, source, dest, condition in PHASE_FLOW
+        ]  # fmt: skip
         self._machine = Machine(
             model=self._place,
             states=list(PHASES),
@@ -244,6 +212,9 @@ class DialogueManager:
 
     def has_chosen(self) -> bool:
         return self.chosen is not None
+
+    def needs_safety_followup(self) -> bool:
+        return self.context.safety_followup
 
     # -- what the caller sees ----------------------------------------------------------------
 
@@ -294,6 +265,11 @@ class DialogueManager:
         if seconds < window:
             return self._finish()
         self._reply.intent = "silence"
+        if self.phase == "safety":
+            self.silences += 1
+            if self.silences == 1:
+                self._say("safety_still_here")
+            return self._finish()
         if self.pending is not None and self.pending.kind == "offer_pause":
             self.pending = None
             self._pause("auto_pause")
@@ -313,7 +289,7 @@ class DialogueManager:
         """No more turns will come: end, keeping the place."""
         self._reply = Reply()
         if not self.ended:
-            self.ended = "paused" if self.paused else reason
+            self.ended = "safety" if self.phase == "safety" else "paused" if self.paused else reason
             self._reply.ended = self.ended
         return self._reply
 
@@ -343,7 +319,51 @@ class DialogueManager:
         self._answer(text)
 
     def _screened(self, text: str) -> bool:
-        return False
+        """Screen the turn before anything else sees it; True if safety took over."""
+        assert self.screen is not None
+        found = self.screen(self._for_screening(text))
+        if found.concern is None:
+            return False
+        self._reply.intent = f"safety.{found.concern.value}"
+        if found.certain or self.phase == "safety":
+            self._alarm(found.concern)
+        else:
+            self.pending = Pending("safety_check", found.concern.value)
+            self._say(f"safety_ask_{found.concern.value}")
+        return True
+
+    def _for_screening(self, text: str) -> str:
+        """The turn with the other person's name said as "my partner".
+
+        The screener knows how people speak of a partner or relative ("my partner hits me",
+        "scared of my mum"), not their names; "Alex hits me" must read the same.
+        """
+        if not self.profile.other:
+            return text
+        name = re.escape(self.profile.other)
+        return re.sub(rf"\b{name}(?:'s)?\b", "my partner", text, flags=re.IGNORECASE)
+
+    def _alarm(self, concern: Concern | None) -> None:
+        """Stop the exercise and give the person people who can help, now."""
+        self._effect(ev.SafetyRaised(concern.value if concern else "unclear"), always=True)
+        if concern is Concern.ABUSE and not self.unsafe:
+            self.unsafe = True
+            self._effect(ev.MarkUnsafe(), always=True)
+        self.concern = concern
+        self.paused = False
+        self.run = None
+        self.chosen = None
+        self._go("alarm")
+
+    def _enter_safety(self) -> None:
+        concern = self.concern.value if self.concern else "general"
+        self._say(f"safety_ack_{concern}")
+        self._say("safety_limits")
+        self._resources(self.concern)
+        self._ask("safety_offer_repeat", "yes_no", self._phrase("safety_help"))
+
+    def _enter_safety_followup(self) -> None:
+        self._ask("safety_followup", "yes_no", self._phrase("safety_followup_help"))
 
     def _read(self, text: str) -> understand.Reading:
         ask = self.asking
@@ -384,6 +404,15 @@ class DialogueManager:
         pending = self.pending
         assert pending is not None
         reading = understand.parse_yes_no(text)
+        if pending.kind == "safety_check":
+            self._reply.intent = reading.intent
+            self.pending = None
+            if reading.intent == "no":
+                self._say("safety_relieved")
+                self._reask()
+            else:
+                self._alarm(Concern(str(pending.value)))
+            return
         if reading.intent not in ("yes", "no"):
             self.pending = None
             self._answer(text)
@@ -437,7 +466,22 @@ class DialogueManager:
         self.silences = 0
         self.waited = False
         phase = self.phase
-        if phase == "consent":
+        if phase == "safety_followup":
+            if value:
+                self._effect(ev.SafetyChecked(), always=True)
+                self._say("safety_followup_glad")
+                self.context = replace(self.context, safety_followup=False)
+                self._go("proceed")
+            else:
+                last = self.context.last_concern
+                self._alarm(Concern(last) if last in set(Concern) else None)
+        elif phase == "safety":
+            if value:
+                self._resources(self.concern, slow=True)
+                self._line(self.asking.prompt if self.asking else "")
+            else:
+                self._say("safety_still_here")
+        elif phase == "consent":
             self.keeping = bool(value)
             self._effect(ev.ConsentGiven(self.keeping), always=True)
             self._say("consent_yes" if self.keeping else "consent_no")
@@ -531,7 +575,9 @@ class DialogueManager:
         handler()
 
     def _cmd_repeat(self) -> None:
-        if self.pending is not None and self.pending.kind == "confirm":
+        if self.phase == "safety":
+            self._resources(self.concern, slow=True)
+        elif self.pending is not None and self.pending.kind == "confirm":
             self._say("did_you_mean", guess=self.pending.shown)
         elif self.asking is not None:
             self._line(self.asking.prompt)
@@ -634,6 +680,10 @@ class DialogueManager:
         self.pending = None
         self.paused = False
         self.asking = None
+        if self.phase == "safety":
+            self._say("safety_goodbye")
+            self._close("safety")
+            return
         self._say("stop" if self.keeping else "stop_nothing_kept")
         self._close("stopped")
 
@@ -890,11 +940,12 @@ class DialogueManager:
             elif action == "resources":
                 self._resources()
 
-    def _resources(self) -> None:
+    def _resources(self, concern: Concern | None = None, slow: bool = False) -> None:
         from coach.dialog import resources
 
-        for sentence in resources.spoken(resources.resources_for(self.context.region), None):
-            self._line(sentence)
+        region = resources.resources_for(self.context.region)
+        for sentence in resources.spoken(region, concern):
+            self._line(sentence, slow=slow)
 
     def _leave_exercise(self, finished: bool) -> None:
         assert self.run is not None
@@ -945,9 +996,9 @@ class DialogueManager:
     def _say(self, key: str, **slots: object) -> None:
         self._line(self._phrase(key, **slots))
 
-    def _line(self, text: str, state: str | None = None) -> None:
+    def _line(self, text: str, state: str | None = None, slow: bool = False) -> None:
         if text:
-            self._reply.lines.append(Line(text, state or self.state))
+            self._reply.lines.append(Line(text, state or self.state, slow))
 
     def _effect(self, effect: ev.Effect, always: bool = False) -> None:
         if self.keeping or always:

@@ -18,6 +18,8 @@ class Line:
 
     text: str
     state: str
+    slow: bool = False
+    """Say this slowly whatever the rate preference (phone numbers read again)."""
 
 
 @dataclass(frozen=True)
@@ -47,7 +49,10 @@ class Start:
     """The person said they do not feel safe with the other person."""
     safety_followup: bool = False
     """A safety concern came up in an earlier session: check in gently before anything."""
-    region: str | None = None
+    last_concern: str | None = None
+    """Which concern came up last time (a safety.Concern value), for the follow-up."""
+    region: str | None = "US"
+    """Whose crisis lines to read (coach.config.DEFAULT_REGION); None reads generic ones."""
     data_place: str = "a private folder on this device"
     rate: int = 0
     """Speaking rate preference: negative is slower, positive faster."""

@@ -126,4 +126,59 @@ PHRASES: dict[str, tuple[str, ...]] = {
     "remember_forget": (
         'You can say "forget this session", or delete everything from the command line.',
     ),
+    # -- safety: plain, warm, no judgement; the coach never advises leaving or staying --
+    "safety_ack_self-harm": (
+        "Thank you for telling me. That sounds really painful, and I'm glad you said it out loud.",
+    ),
+    "safety_ack_harm-to-others": (
+        "Thank you for being honest with me. Feelings that strong deserve real support.",
+    ),
+    "safety_ack_abuse": (
+        "Thank you for telling me. What you describe is serious, and it is not your fault.",
+    ),
+    "safety_ack_child-harm": (
+        "Thank you for telling me. A child's safety comes first, and this needs people who "
+        "can act.",
+    ),
+    "safety_ack_general": ("Thank you for telling me.",),
+    "safety_limits": (
+        "I'm only a practice coach, so I can't help with this myself. But people can, right "
+        "now, any time of day.",
+    ),
+    "safety_offer_repeat": ("Would you like me to say those numbers again, slowly?",),
+    "safety_help": (
+        "Say yes to hear the numbers again, slowly. Say menu if you'd like to choose an "
+        "exercise later, or stop to end.",
+    ),
+    "safety_still_here": (
+        "Alright. I'm still here. Say repeat to hear the numbers again, menu when you feel "
+        "ready for an exercise, or stop to end.",
+    ),
+    "safety_ask_self-harm": (
+        "Can I ask you something directly? Are you having thoughts of hurting yourself, or of "
+        "ending your life?",
+    ),
+    "safety_ask_harm-to-others": ("Can I check something? Are you thinking of hurting someone?",),
+    "safety_ask_abuse": (
+        "Can I ask you something? Are you afraid of someone close to you, or being hurt by them?",
+    ),
+    "safety_ask_child-harm": ("Can I check something? Is a child being hurt, or in danger?",),
+    "safety_ask_help": ("Please say yes or no. Either answer is alright.",),
+    "safety_relieved": (
+        "Thank you for letting me check. Let's go on.",
+        "Thanks for answering. Let's carry on.",
+    ),
+    "safety_goodbye": (
+        "Please look after yourself, and reach out to one of those lines. I'm here whenever "
+        "you want to come back.",
+    ),
+    "safety_followup": (
+        "Last time, you told me about something hard. Before anything else, how are you "
+        "doing? Are you safe right now?",
+    ),
+    "safety_followup_help": ("Say yes if you are safe right now, or no if you are not.",),
+    "safety_followup_glad": (
+        "I'm really glad. If things get hard again, tell me, and I'll read you the numbers of "
+        "people who can help.",
+    ),
 }
