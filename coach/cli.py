@@ -59,6 +59,9 @@ def build_parser() -> argparse.ArgumentParser:
     export = journal_commands.add_parser("export", help="write the journal to a readable file")
     export.add_argument("--format", choices=("json", "markdown"), default="markdown")
     export.add_argument("--out", type=Path, help="file to write (default: print it)")
+    journal_commands.add_parser(
+        "protect", help="seal what you said under a passphrase (asked each time, never stored)"
+    )
     forget = journal_commands.add_parser("forget", help="delete one session or everything")
     which = forget.add_mutually_exclusive_group(required=True)
     which.add_argument("--all", action="store_true", help="everything, profile included")

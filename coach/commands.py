@@ -4,16 +4,24 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
 from coach.errors import CoachError
-from coach.journal import Journal, open_journal
+from coach.journal import Journal, ask_passphrase, open_journal
+from coach.paths import data_dir
 
 
 def journal_command(args: argparse.Namespace) -> int:
-    journal = open_journal()
+    if args.journal_command == "forget" and args.all:
+        # Forgetting everything must work without the passphrase: it may be what was lost.
+        journal = Journal(data_dir())
+    else:
+        journal = open_journal()
     try:
+        if args.journal_command == "protect":
+            return _protect(journal)
         if args.journal_command == "show":
             print(to_markdown(journal), end="")
         elif args.journal_command == "export":
@@ -124,3 +132,28 @@ def to_markdown(journal: Journal) -> str:
 
 def _or_dash(value: object) -> str:
     return "-" if value is None else str(value)
+
+
+def _protect(journal: Journal) -> int:
+    if journal.exists and journal.protected:
+        raise CoachError(
+            "The journal is already protected by a passphrase.", "Nothing to do.", exit_code=1
+        )
+    passphrase = ask_passphrase("New passphrase: ")
+    if not os.environ.get("COACH_PASSPHRASE") and passphrase != ask_passphrase("Once more: "):
+        raise CoachError(
+            "The two passphrases differ; nothing was changed.", "Try again.", exit_code=1
+        )
+    if len(passphrase) < 8:
+        raise CoachError(
+            "That passphrase is shorter than 8 characters; nothing was changed.",
+            "Choose a longer one: a few words you will remember.",
+            exit_code=1,
+        )
+    journal.protect(passphrase)
+    print(
+        f"The journal in {journal.folder} is now protected. You will be asked for the "
+        "passphrase each time (or set COACH_PASSPHRASE). It is not stored anywhere: if you "
+        "lose it, the journal cannot be read."
+    )
+    return 0

@@ -9,12 +9,14 @@ from __future__ import annotations
 import logging
 import os
 import sqlite3
+import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from coach.crypto import CHECK, Sealer, WrongPassphrase
 from coach.errors import CoachError
 from coach.paths import PRIVATE_FILE, data_dir, ensure_private_dir, exposure
 
@@ -91,6 +93,8 @@ class Journal:
     """The person's journal in `folder`. Reads work before the file exists; writes create it."""
 
     def __init__(self, folder: Path, clock: Callable[[], str] = utc_now) -> None:
+        self.sealer: Sealer | None = None
+        """Set by `unlock` when the journal is protected by a passphrase."""
         self.folder = folder
         self.path = folder / JOURNAL_FILE
         self.clock = clock
@@ -167,11 +171,69 @@ class Journal:
     # -- profile -----------------------------------------------------------------------------
 
     def profile(self) -> dict[str, str]:
-        return {str(k): str(v) for k, v in self._read("SELECT key, value FROM profile")}
+        return {str(k): self._open(v) for k, v in self._read("SELECT key, value FROM profile")}
 
     def set_profile(self, key: str, value: str) -> None:
         with self._write() as db:
-            db.execute("INSERT OR REPLACE INTO profile VALUES (?, ?)", (key, value))
+            db.execute("INSERT OR REPLACE INTO profile VALUES (?, ?)", (key, self._seal(value)))
+
+    # -- passphrase protection ---------------------------------------------------------------
+
+    @property
+    def protected(self) -> bool:
+        return bool(self._read("SELECT 1 FROM meta WHERE key = 'salt'"))
+
+    def unlock(self, passphrase: str) -> None:
+        """Open a protected journal; raise CoachError, changing nothing, if the phrase is wrong."""
+        rows = dict(
+            (str(k), str(v))
+            for k, v in self._read("SELECT key, value FROM meta WHERE key IN ('salt', 'check')")
+        )
+        sealer = Sealer(passphrase, bytes.fromhex(rows["salt"]))
+        try:
+            if sealer.open(rows["check"]) != CHECK:
+                raise WrongPassphrase
+        except WrongPassphrase:
+            raise CoachError(
+                f"That passphrase does not open the journal in {self.folder}. Nothing was changed.",
+                "Try again; passphrases are case-sensitive. Without it the journal cannot be "
+                "read (coach journal forget --all --yes starts afresh).",
+            ) from None
+        self.sealer = sealer
+
+    def protect(self, passphrase: str) -> None:
+        """Seal everything the person said, and their profile, under a new passphrase."""
+        if self.protected:
+            raise CoachError("The journal is already protected by a passphrase.", "Nothing to do.")
+        salt = Sealer.new_salt()
+        sealer = Sealer(passphrase, salt)
+        with self._write() as db:
+            for key, value in db.execute("SELECT key, value FROM profile").fetchall():
+                db.execute("UPDATE profile SET value = ? WHERE key = ?", (sealer.seal(value), key))
+            for row_id, text, value in db.execute("SELECT id, text, value FROM answers").fetchall():
+                db.execute(
+                    "UPDATE answers SET text = ?, value = ? WHERE id = ?",
+                    (sealer.seal(text), None if value is None else sealer.seal(value), row_id),
+                )
+            db.execute("INSERT INTO meta VALUES ('salt', ?)", (salt.hex(),))
+            db.execute("INSERT INTO meta VALUES ('check', ?)", (sealer.seal(CHECK),))
+        self.sealer = sealer
+        self._compact()
+
+    def _seal(self, text: str) -> str:
+        return self.sealer.seal(text) if self.sealer else text
+
+    def _open(self, stored: object) -> str:
+        text = str(stored)
+        if self.sealer is None:
+            return text
+        try:
+            return self.sealer.open(text)
+        except WrongPassphrase:
+            raise CoachError(
+                f"Part of the journal in {self.folder} cannot be opened.",
+                "It may be damaged; export what can be read and start afresh.",
+            ) from None
 
     # -- sessions, runs and answers ----------------------------------------------------------
 
@@ -243,7 +305,16 @@ class Journal:
             db.execute(
                 "INSERT INTO answers (session_id, run_id, exercise, state, key, text, value, at)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (session_id, run_id, exercise, state, key, text, value, self.clock()),
+                (
+                    session_id,
+                    run_id,
+                    exercise,
+                    state,
+                    key,
+                    self._seal(text),
+                    None if value is None else self._seal(value),
+                    self.clock(),
+                ),
             )
 
     def unsave_last(self, session_id: int) -> None:
@@ -262,7 +333,7 @@ class Journal:
             return None
         run_id, exercise, state = (str(v) for v in rows[0])
         answers = {
-            str(k): str(t)
+            str(k): self._open(t)
             for k, t in self._read(
                 "SELECT key, text FROM answers WHERE run_id = ? ORDER BY id", (int(run_id),)
             )
@@ -305,7 +376,7 @@ class Journal:
     def answers(self, session_id: int | None = None) -> list[Answer]:
         where, params = ("WHERE session_id = ?", (session_id,)) if session_id else ("", ())
         return [
-            Answer(int(str(s)), str(e), str(st), str(k), str(t), str(a))
+            Answer(int(str(s)), str(e), str(st), str(k), self._open(t), str(a))
             for s, e, st, k, t, a in self._read(
                 f"SELECT session_id, exercise, state, key, text, at FROM answers "
                 f"{where} ORDER BY id",
@@ -349,4 +420,21 @@ def open_journal(folder: Path | None = None) -> Journal:
     journal = Journal(folder or data_dir())
     for warning in exposure(journal.folder):
         log.warning(warning)
+    if journal.exists and journal.protected:
+        journal.unlock(ask_passphrase(f"Passphrase for the journal in {journal.folder}: "))
     return journal
+
+
+def ask_passphrase(prompt: str) -> str:
+    """From COACH_PASSPHRASE, else typed at the terminal (never echoed, never stored)."""
+    given = os.environ.get("COACH_PASSPHRASE")
+    if given:
+        return given
+    if not sys.stdin.isatty():
+        raise CoachError(
+            "The journal is protected by a passphrase, and there is no terminal to type it in.",
+            "Run the coach in a terminal, or set COACH_PASSPHRASE for this command.",
+        )
+    import getpass
+
+    return getpass.getpass(prompt)

@@ -27,16 +27,21 @@ def coach_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path
 
 
 def run_coach(
-    *args: str, home: Path, stdin: str = "", timeout: float = 60
+    *args: str,
+    home: Path,
+    stdin: str = "",
+    timeout: float = 60,
+    env: dict[str, str] | None = None,
 ) -> subprocess.CompletedProcess[str]:
     """Run the real `coach` command in a fresh process."""
-    env = {**os.environ, "COACH_HOME": str(home)}
+    inherited = {k: v for k, v in os.environ.items() if k != "COACH_PASSPHRASE"}
+    environment = {**inherited, "COACH_HOME": str(home), **(env or {})}
     return subprocess.run(
         [sys.executable, "-m", "coach", *args],
         input=stdin,
         capture_output=True,
         text=True,
-        env=env,
+        env=environment,
         timeout=timeout,
         cwd=REPO,
     )
