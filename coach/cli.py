@@ -51,6 +51,19 @@ def build_parser() -> argparse.ArgumentParser:
     graph.add_argument("--out", type=Path, help="write an SVG with Graphviz instead")
     dialog_commands.add_parser("list", help="the exercises, one line each")
 
+    models = commands.add_parser("models", help="list, download or remove speech models")
+    model_commands = models.add_subparsers(dest="models_command", metavar="ACTION", required=True)
+    model_commands.add_parser("list", help="installed models and the ones you can download")
+    download = model_commands.add_parser("download", help="download and install a model")
+    download.add_argument("name", help="a name from `coach models list`, or a URL")
+    download.add_argument("--url", help="where to download it from")
+    download.add_argument("--sha256", help="the archive's expected SHA-256")
+    download.add_argument(
+        "--trust", action="store_true", help="install even with no checksum to verify against"
+    )
+    remove = model_commands.add_parser("remove", help="delete an installed model")
+    remove.add_argument("name")
+
     journal = commands.add_parser("journal", help="see, export or delete what the coach kept")
     journal_commands = journal.add_subparsers(
         dest="journal_command", metavar="ACTION", required=True
@@ -117,6 +130,10 @@ def _run(args: argparse.Namespace) -> int:
         from coach.commands import journal_command
 
         return journal_command(args)
+    if args.command == "models":
+        from coach.commands import models_command
+
+        return models_command(args)
     if args.command == "replay":
         from coach.replay import replay_command
 

@@ -157,3 +157,29 @@ def _protect(journal: Journal) -> int:
         "lose it, the journal cannot be read."
     )
     return 0
+
+
+def models_command(args: argparse.Namespace) -> int:
+    from coach.voice import models
+    from coach.voice.catalog import CATALOG
+
+    if args.models_command == "list":
+        installed = models.list_models()
+        for model in installed:
+            print(
+                f"{model.name:28} {model.size_bytes / 1e6:8.1f} MB  {model.language or '?':6} "
+                f"{model.path}"
+            )
+        if not installed:
+            print("No Vosk model is installed; the coach uses PocketSphinx's English model.")
+        names = [name for name in CATALOG if name not in {m.name for m in installed}]
+        if names:
+            print(f"Can be downloaded: {', '.join(names)}  (coach models download NAME)")
+        return 0
+    if args.models_command == "download":
+        path = models.download(args.name, args.sha256, url=args.url, trust=args.trust)
+        print(f"installed {path}")
+        return 0
+    path = models.remove(args.name)
+    print(f"removed {path}")
+    return 0
