@@ -69,6 +69,8 @@ class Endpointer:
         self._last_voice = 0.0
         self.speech_start: float | None = None
         self.silence_reported = False
+        self.done = False
+        """True once the turn has ended; later audio belongs to the next turn."""
 
     @property
     def heard_seconds(self) -> float:
@@ -92,6 +94,8 @@ class Endpointer:
         return events
 
     def _frame(self, frame: bytes) -> Event | None:
+        if self.done:
+            return None
         self._frames += 1
         now = self.heard_seconds
         voiced = self.vad.is_speech(frame, SPEECH.rate)
@@ -107,7 +111,9 @@ class Endpointer:
                 return Event("silence", now)
             return None
         if now - self._last_voice >= self.end_silence:
+            self.done = True
             return Event("turn_ended", now, self.speech_start)
         if now - self.speech_start >= self.max_turn:
+            self.done = True
             return Event("too_long", now, self.speech_start)
         return None
