@@ -76,12 +76,16 @@ class Session:
     def begin(self) -> Reply:
         return self._kept(self.manager.start())
 
-    def hear(self, text: str) -> Reply:
+    def hear(self, text: str, confidence: float = 1.0) -> Reply:
         state = self.manager.state
-        reply = self._kept(self.manager.hear(text))
+        reply = self._kept(self.manager.hear(text, confidence))
         said = text if self.transcripts else f"<{len(text)} characters>"
         log.debug("heard in %s: %s -> %s", state, said, reply.intent)
         return reply
+
+    def not_made_out(self) -> Reply:
+        """Speech was heard but no words could be made out."""
+        return self._kept(self.manager.not_made_out())
 
     def silence(self, seconds: float) -> Reply:
         return self._kept(self.manager.silence(seconds))

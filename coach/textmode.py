@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import sys
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from coach.dialog.events import Reply
+
+if TYPE_CHECKING:
+    from coach.session import Session
 
 
 class TextScreen:
@@ -36,6 +39,21 @@ class TextScreen:
         return "> " if self.console is not None else ""
 
 
+def open_session(exercise: str | None, transcripts: bool) -> Session:
+    """A session in the data folder, for `exercise` if given (checked before anything starts)."""
+    from coach.journal import open_journal
+    from coach.library import get_exercise, load_exercises
+    from coach.session import Session, start_context
+
+    library = load_exercises()
+    if exercise is not None:
+        get_exercise(library, exercise)
+    journal = open_journal()
+    return Session(
+        library, journal, start_context(journal, exercise=exercise), transcripts=transcripts
+    )
+
+
 def run_text_session(
     exercise: str | None = None,
     stdin: TextIO | None = None,
@@ -43,21 +61,19 @@ def run_text_session(
     transcripts: bool = False,
 ) -> int:
     """Run one typed session. An empty line counts as silence; end of input ends and saves."""
-    from coach.journal import open_journal
-    from coach.library import get_exercise, load_exercises
-    from coach.session import Session, start_context
-
-    stdin = stdin or sys.stdin
+    session = open_session(exercise, transcripts)
     screen = TextScreen(stdout or sys.stdout)
-    library = load_exercises()
-    if exercise is not None:
-        get_exercise(library, exercise)
-    journal = open_journal()
-    session = Session(
-        library, journal, start_context(journal, exercise=exercise), transcripts=transcripts
-    )
     try:
         screen.show(session.begin())
+        type_through(session, screen, stdin or sys.stdin)
+    finally:
+        session.journal.close()
+    return 0
+
+
+def type_through(session: Session, screen: TextScreen, stdin: TextIO) -> None:
+    """Carry on a session by typing until it ends (also where voice falls back to)."""
+    try:
         while not session.ended:
             line = _read_line(stdin, screen.prompt())
             if line is None:
@@ -70,9 +86,6 @@ def run_text_session(
     except KeyboardInterrupt:
         session.end("stopped")
         screen.notice("\nStopped. Everything you said so far is kept.")
-    finally:
-        journal.close()
-    return 0
 
 
 def _read_line(stdin: TextIO, prompt: str) -> str | None:

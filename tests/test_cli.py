@@ -157,6 +157,9 @@ def test_dialogs_graph_draws_an_svg_with_graphviz(tmp_path: Path) -> None:
 
 
 def test_the_diagrams_in_the_docs_are_up_to_date() -> None:
-    result = subprocess.run([sys.executable, str(REPO / "scripts" / "diagrams.py"), "--check"],
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, str(REPO / "scripts" / "diagrams.py"), "--check"],
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 0, result.stdout

@@ -292,3 +292,28 @@ def test_saying_no_to_feeling_safe_marks_it_and_reads_resources(
     assert ev.MarkUnsafe() in reply.effects
     assert m.unsafe
     assert any(ch.isdigit() for ch in texts(reply))
+
+
+def test_a_doubtful_recognition_is_confirmed(library: dict[str, Dialog]) -> None:
+    m = manager(library, exercise="appreciation")
+    m.start()
+    reply = m.hear("seven", confidence=0.3)
+    assert texts(reply) == "Did you say 7?"
+    reply = m.hear("yes")
+    assert ev.CheckIn("before", 7) in reply.effects
+    m2 = into_appreciation(library)
+    m2.hear("yes")
+    m2.hear("kindness", confidence=0.2)  # free answers are taken as heard
+    assert m2.state == "appreciation.moment_1"
+
+
+def test_speech_that_cannot_be_made_out_is_asked_again_then_typing_offered(
+    library: dict[str, Dialog],
+) -> None:
+    m = into_appreciation(library)
+    first = texts(m.not_made_out())
+    assert first.endswith("Ready to start?") or first.endswith("Shall we begin?")
+    m.not_made_out()
+    third = texts(m.not_made_out())
+    assert "type your answer" in third
+    assert m.state == "appreciation.ready"

@@ -30,6 +30,10 @@ from coach.dialog.spec import DEFAULT_PAUSE, Dialog, Expect, Option
 if TYPE_CHECKING:
     from coach.dialog.safety import Screening
 
+MISHEARD_BEFORE_TYPING = 3
+"""Answers in a row the recogniser could not make out before typing is offered."""
+HEARD_CONFIDENTLY = 0.5
+"""Below this recogniser confidence, a short answer is confirmed ("Did you say seven?")."""
 CONFIDENT = 0.6
 """Below this confidence the coach asks "Did you mean ...?" instead of acting."""
 RATE_LIMIT = 3
@@ -178,6 +182,8 @@ class DialogueManager:
         self.closeness: dict[str, int] = {}
         self.ended: str | None = None
         self.concern: Concern | None = None
+        self.misheard = 0
+        self.heard_confidence = 1.0
         self._reply = Reply()
         self._place = Place()
         flow = [
@@ -246,14 +252,32 @@ class DialogueManager:
         self._go("proceed")
         return self._finish()
 
-    def hear(self, text: str) -> Reply:
-        """One turn of the person's, typed or recognised."""
+    def hear(self, text: str, confidence: float = 1.0) -> Reply:
+        """One turn of the person's, typed or recognised (with the recogniser's confidence)."""
         self._reply = Reply()
         if self.ended:
             return self._finish()
         if not text.strip():
             return self.silence(self.asking.pause if self.asking else 0)
+        self.misheard = 0
+        self.heard_confidence = confidence
         self._heard(text)
+        return self._finish()
+
+    def not_made_out(self) -> Reply:
+        """The person spoke, but the recogniser could not make out any words."""
+        self._reply = Reply(intent="unclear")
+        if self.ended:
+            return self._finish()
+        self.misheard += 1
+        self._say("not_understood")
+        if self.misheard >= MISHEARD_BEFORE_TYPING:
+            self.misheard = 0
+            self._say("offer_typing")
+        if self.pending is not None and self.pending.kind == "confirm":
+            self._say("did_you_mean", guess=self.pending.shown)
+        else:
+            self._reask()
         return self._finish()
 
     def silence(self, seconds: float) -> Reply:
@@ -385,8 +409,14 @@ class DialogueManager:
             return
         reading = self._read(text)
         self._reply.intent = reading.intent
-        if reading.intent != "unclear" and reading.confidence >= CONFIDENT:
+        sure_of_the_words = self.heard_confidence >= HEARD_CONFIDENTLY or ask.expect == "free"
+        if reading.intent != "unclear" and reading.confidence >= CONFIDENT and sure_of_the_words:
             self._accept(reading.value, text)
+            return
+        if reading.intent != "unclear" and reading.value is not None and not sure_of_the_words:
+            shown = self._show(reading.value, ask)
+            self.pending = Pending("confirm", reading.value, shown)
+            self._say("did_you_say", guess=shown)
             return
         guess = reading.value if reading.intent != "unclear" else reading.guess
         if guess is not None:

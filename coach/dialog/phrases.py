@@ -109,6 +109,10 @@ PHRASES: dict[str, tuple[str, ...]] = {
         "I'm not sure I understood.",
     ),
     "did_you_mean": ("Did you mean {guess}?",),
+    "did_you_say": ("Did you say {guess}?",),
+    "offer_typing": (
+        "I'm having trouble hearing you. You can also type your answer, and press Enter.",
+    ),
     "out_of_range": ("Please give a number from {low} to {high}.",),
     "menu_leaving": ("Alright, let's leave this one for now. Your place is kept.",),
     "dont_save_done": ("Okay. I've not kept that answer.",),
