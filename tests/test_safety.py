@@ -2,6 +2,14 @@
 
 The labelled set in data/safety_utterances.yaml was written by hand, before the rules;
 run `pytest tests/test_safety.py -s` (or -rA) to see recall and false-alarm figures.
+
+data/safety_heldout.yaml (201 crisis, 183 benign) was written without looking at the
+rules. Before the broad tier (safety_rules.py) the screen caught 77.6% of its crises
+(77.1% of the right kind) with 3.8% false alarms; after it, 99.5% (99.5%), 0.0%.
+data/safety_fresh.yaml (50 + 50) was written blind and measured once, untuned: 82%
+caught, 78% of the right kind, 0% false alarms (the screen before the broad tier: 72%,
+68%, 2%). That is the honest figure for new phrasings: never add a rule for one of
+its sentences, or it stops measuring anything.
 """
 
 from __future__ import annotations
@@ -27,11 +35,13 @@ from coach.dialog.resources import (
 from coach.dialog.safety import NOTHING, Concern, Screening, normalise, screen
 
 DATA = Path(__file__).parent / "data" / "safety_utterances.yaml"
+HELDOUT = DATA.with_name("safety_heldout.yaml")
+FRESH = DATA.with_name("safety_fresh.yaml")
 LABELS = {"benign", *(c.value for c in Concern)}
 
 
-def _load() -> list[tuple[str, str]]:
-    items = yaml.safe_load(DATA.read_text(encoding="utf-8"))
+def _load(path: Path = DATA) -> list[tuple[str, str]]:
+    items = yaml.safe_load(path.read_text(encoding="utf-8"))
     return [(item["text"], item["label"]) for item in items]
 
 
@@ -80,6 +90,79 @@ def test_false_alarms_on_benign_look_alikes_are_rare() -> None:
     figures = f"false-alarm rate {rate:.1%} ({len(alarms)}/{len(BENIGN)} benign flagged)"
     print(f"\nbenign: {figures}")
     assert rate <= 0.03, f"{figures}: {alarms}"
+
+
+# ------------------------------------------------------------------ held-out sets
+
+
+def _figures(items: list[tuple[str, str]]) -> tuple[float, float, float, str]:
+    crisis = [(text, label) for text, label in items if label != "benign"]
+    benign = [text for text, label in items if label == "benign"]
+    results = [(label, screen(text)) for text, label in crisis]
+    flagged = sum(result.concern is not None for _, result in results)
+    right = sum(
+        result.concern is not None and result.concern.value == label for label, result in results
+    )
+    unclear = sum(result.concern is not None and not result.certain for _, result in results)
+    alarms = sum(screen(text).concern is not None for text in benign)
+    recall, right_kind, alarm_rate = (
+        flagged / len(crisis),
+        right / len(crisis),
+        alarms / len(benign),
+    )
+    figures = (
+        f"recall {recall:.1%} ({flagged}/{len(crisis)}, {unclear} of them unclear), "
+        f"right kind {right_kind:.1%}, false alarms {alarm_rate:.1%} ({alarms}/{len(benign)})"
+    )
+    return recall, right_kind, alarm_rate, figures
+
+
+@pytest.mark.parametrize(("path", "crisis", "benign"), [(HELDOUT, 150, 150), (FRESH, 50, 50)])
+def test_held_out_sets_are_well_formed(path: Path, crisis: int, benign: int) -> None:
+    items = _load(path)
+    counts = Counter(label for _, label in items)
+    assert set(counts) <= LABELS
+    assert sum(n for label, n in counts.items() if label != "benign") >= crisis
+    assert counts["benign"] >= benign
+    texts = [text for text, _ in items]
+    assert len(texts) == len(set(texts)), "duplicate utterances"
+    assert not set(texts) & {text for text, _ in UTTERANCES}, "overlaps the labelled set"
+
+
+def test_held_out_set_written_without_the_rules() -> None:
+    recall, right_kind, alarm_rate, figures = _figures(_load(HELDOUT))
+    print(f"\nheld-out: {figures}")
+    assert recall >= 0.99, figures
+    assert right_kind >= 0.98, figures
+    assert alarm_rate <= 0.03, figures
+
+
+def test_fresh_batch_measured_once_without_tuning() -> None:
+    # a floor against regressions, not a target: do not tune rules on this batch
+    recall, right_kind, alarm_rate, figures = _figures(_load(FRESH))
+    print(f"\nfresh batch: {figures}")
+    assert recall >= 0.80, figures
+    assert right_kind >= 0.76, figures
+    assert alarm_rate <= 0.03, figures
+
+
+def test_unclear_hits_are_questions_not_silence() -> None:
+    # the broad tier: names, past tense, passives, indirect words -> one gentle question
+    for text, concern in [
+        ("jordan slapped me again", Concern.ABUSE),
+        ("i lost it and shoved alex into the door", Concern.HARM_TO_OTHERS),
+        ("my toddler got smacked by her dad", Concern.CHILD_HARM),
+        ("no one would even notice", Concern.SELF_HARM),
+    ]:
+        assert screen(text).concern is concern, text
+    for text in [
+        "jordan beat me at chess again",
+        "my baby hits me when he is tired",
+        "he hits snooze five times",
+        "i got hit by a car last year",
+        "she has never hit me",
+    ]:
+        assert screen(text) == NOTHING, text
 
 
 # ------------------------------------------------------------------ screen(): certainty
@@ -170,7 +253,7 @@ RULE_NAME = re.compile(r"^(none|[a-z-]+\.[a-z-]+(\+[a-z-]+\.[a-z-]+)?)$")
 
 
 def test_rule_is_a_fixed_name_never_the_users_words() -> None:
-    for text, _ in UTTERANCES:
+    for text, _ in UTTERANCES + _load(HELDOUT):
         assert RULE_NAME.match(screen(text).rule), screen(text).rule
     marked = screen("zorblax i want to kill myself zorblax quuxly")
     assert marked.concern is Concern.SELF_HARM
@@ -197,7 +280,7 @@ def test_normalise_maps_typed_and_misheard_forms(text: str, expected: str) -> No
 
 
 def test_screening_one_sentence_takes_well_under_a_millisecond() -> None:
-    texts = [text for text, _ in UTTERANCES]
+    texts = [text for text, _ in UTTERANCES + _load(HELDOUT)]
     start = time.perf_counter()
     for text in texts:
         screen(text)

@@ -23,9 +23,17 @@ Decisions: "she'll kill me if i'm late" is an idiom, a reported threat ("he said
 he'd kill me") is abuse; fear of a person or of what they will do is abuse, fear of
 their reaction to openness is not; harm to a child is child harm whoever does it,
 including the speaker and abuse the speaker suffered as a child; someone else's
-suicidal talk is self-harm. It is a tripwire, not a classifier: on phrasings it had
-not seen it flagged about two thirds of crises, so callers should still make "help"
-and "stop" easy to say.
+suicidal talk is self-harm.
+
+4. Then the broad tier (safety_rules.py) adds unclear findings, by structure rather
+   than exact words: lemmatised violent verbs with their agent and patient (names
+   read as people, passives, "and" back to the subject), and distress vocabulary near
+   first-person words. It only adds a concern no rule found, never a certain one.
+
+It is a tripwire, not a classifier. Before the broad tier it flagged two thirds to
+three quarters of crises phrased in ways it had not seen; with it, 82% of a fresh
+batch written blind (tests/data/safety_fresh.yaml), most of them as unclear. Callers
+should still make "help" and "stop" easy to say.
 """
 
 from __future__ import annotations
@@ -33,6 +41,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from enum import StrEnum
+
+from coach.dialog.safety_rules import findings
 
 
 class Concern(StrEnum):
@@ -105,6 +115,22 @@ _PHRASES = (
     (re.compile(r"\bare\b(?= (son|daughter|kids?|baby|children|little)\b)"), "our"),
     (re.compile(r"\b(the|our|my|his|her) kits\b"), r"\1 kids"),
     (re.compile(r"\bdye\b(?! (my|his|her|their|your|it|the|them|our|a)\b)"), "die"),
+    # "die my hair", "kill my shelf", "ill kill him": misheard or untyped words
+    (
+        re.compile(r"\bdie\b(?= (?:my|his|her|their|your|the|our) (?:\w+ )?(?:hair|roots|beard))"),
+        "dye",
+    ),
+    (
+        re.compile(r"\b(kill|hurt|harm|cut|hate|burn)(\w*) (?:my|me) (?:shelf|elf|health|cell)\b"),
+        r"\1\2 myself",
+    ),
+    (
+        re.compile(
+            r"\bill\b(?= (?:\w+ )?(?:kill|hurt|hit|make|stab|shoot|end|do|get|beat|burn|"
+            r"murder|never|go|be)\b)"
+        ),
+        "i will",
+    ),
 )
 _CLAUSE_PUNCT = re.compile(r"[.!?;:,]+")
 _NOT_WORD = re.compile(r"[^a-z0-9. ]+")
@@ -163,8 +189,8 @@ _F: dict[str, str] = {
     r"with (?:a |an |the |this |that |some |his |her )?(?:surprise|question|news|idea|"
     r"joke|compliment|request|party|present|gift|story|fact|bill|truth|offer|list|plan)|"
     r"a (?:text|message|look|glance|smile|email|line|note)|feelings|ego|pride|chances|"
-    r"career|reputation|confidence|head|arms?|legs?|knees?|elbow|hands?|foot|feet|toes?|"
-    r"fingers?|back|shin|nose|chin|{REL}|{KIDN}|friends?|dog|cat|car|phone|bag|hair|hat|toys?|"
+    r"in the back|career|reputation|confidence|head|arms?|legs?|knees?|elbow|hands?|foot|feet|"
+    r"toes?|fingers?|back|shin|nose|chin|lips?|{REL}|{KIDN}|friends?|dog|cat|car|phone|bag|hair|hat|toys?|"
     r"bike|with (?:a |the )?(?:pillow|cushion|snowball|water balloon|nerf|toy))\b)",
     "STOP": r"(?:i|we|you|it|this|that|what|which|who|something|news|reality|life|ball|"
     r"car|bus|bike|door|wave|truth|thought|idea|toddler|baby|dog|cat|puppy|sun|heat|wind|"
@@ -239,7 +265,9 @@ _ACCIDENT = (
     r"wire|rock|branch|step|stairs)\b"
 )
 _PLAYFUL = (
-    r"\b(?:pillows?|pillow fight|playfully|jokingly|by accident|accidentally|play fight\w*)\b"
+    r"\b(?:pillows?|pillow fight|playfully|jokingly|by accident|accidentally|play fight\w*|"
+    r"as a joke|joking|kidding|snowballs?|tickl\w*|chess|scrabble|cards|tennis|games?|"
+    r"monopoly|uno|poker|golf|pool|race|arm wrestl\w*)\b"
 )
 _SELF_INJURY = (
     r"\b(?P<v>cut|cuts|cutting|burn|burns|burning|burned|burnt|hurt|hurts|hurting|harm|"
@@ -260,7 +288,8 @@ _CONTROL_SIGNS = {  # signs of coercive control: each alone is unclear, two coun
     r"monitors|looks through) (?:all )?(?:of )?my (?:phone|messages|texts|emails?|whatsapp)\b",
     "tracks": r"\b(?:tracks|tracking|tracked|monitors) (?:my )?(?:location|phone|every move)\b",
     "takes-things": r"\b(?:he|she|they|{REL}) (?:{ADV} )*(?:broke|smashed|took|hid|hides|takes|"
-    r"destroyed|keeps) my (?:phone|keys|car keys|passport|bank cards?|money)\b",
+    r"destroyed|keeps) my (?:phone|keys|car keys|passport|bank cards?|money)\b"
+    r"(?! to (?:play|use|charge|watch|look|call|text|check the)\b)",
     "allowance": r"\bgives me an allowance\b",
     "name-calling": r"\bcalls me (?:worthless|useless|stupid|fat|ugly|pathetic|a whore|a slut|"
     r"disgusting)\b",
@@ -381,7 +410,9 @@ _RULES: tuple[_Rule, ...] = (
           r"\b(?:is|if) (?:it is |its |it |life is )?(?:all |even |really )*worth "
           r"(?:it|living|going on|carrying on)\b(?! (?:to|for|if)\b)"),
     _rule("self-harm.hopeless", SH, False,
-          r"\b(?:can not|could not) (?:go on|carry on|keep going)\b"
+          r"\b(?:can not|could not) (?:go on|carry on|keep going)\b(?! (?:a|an|the|my|our|his|her|"
+          r"holiday|vacation|trips?|dates?|tour|stage|air|leave|strike|social|that|this|"
+          r"with (?:the|my|our|this|that) (?!life))\b)"
           r"|\b(?:can not|could not) (?:do this|take it|take this|cope) (?:anymore|any more|"
           r"much longer|no more)\b"
           r"|\b(?:not|can not) (?:\w+ ){0,3}(?:keep|go on|carry on) living\b"
@@ -428,7 +459,10 @@ _RULES: tuple[_Rule, ...] = (
           r"\b{KIDN}(?: next door| at school| at home)? (?:is|are|was|were|got|gets|has been|"
           r"have been|being|been)(?: being)? (?P<v>beaten|abused|molested|neglected|starved|"
           r"raped|assaulted|sexually abused|touched)\b"
-          r"|\b{KIDN} (?:is|are) being (?P<w>hit|hurt)"),
+          r"|\b{KIDN} (?:is|are) being (?P<w>hit|hurt)"
+          r"|\b{KIDN} (?:is|are|was|were|got|gets|get|has been|have been)(?: \w+)? "
+          r"(?P<x>hit|smacked|slapped|punched|kicked|choked|shaken|burned|burnt|whipped|"
+          r"spanked|beat|thrown|pushed|shoved) (?:\w+ )?by (?!accident)"),
     _rule("child-harm.afraid", CH, True,
           r"\b{KIDN} (?:are|is|were|was|get|gets|seem|seems) (?:\w+ )?(?P<v>scared|afraid|"
           r"frightened|terrified) of (?:him|her|them|(?:their|my|our) {REL})\b"),
@@ -477,11 +511,12 @@ _RULES: tuple[_Rule, ...] = (
           r"(?:scared|afraid|frightened|terrified|unsafe)\b",
           unless=_PLAYFUL),
     _rule("abuse.beat-up", AB, True,
-          r"\b(?P<v>beat|beats|beating|beaten) (?:me|us|her|him) up\b"),
+          r"\b(?<!\bi )(?P<v>beat|beats|beating|beaten) (?:me|us|her|him) up\b"),
     _rule("abuse.manhandled", AB, True,
           r"\b(?P<v>push\w*|shov\w*|threw|throw\w*|drag\w*|pin\w*|grab\w*|slam\w*) (?:me|us) "
           r"(?:against|down|into|onto|on to|to the (?:floor|ground)|over|across|"
           r"by (?:the|my) (?:throat|neck|hair|arms?|wrists?|shoulders?))\b"
+          r"(?! (?:\w+ing|it|this|that|a (?:corner|decision|conversation|debate))\b)"
           r"|\b(?P<w>threw|throws?|throwing) (?:\w+ ){1,3}at (?:me|us|my head)\b"
           r"|\b(?P<x>laid|lay|lays|put|puts) (?:a )?hands? on (?:me|her|us)\b"
           r"|\b(?P<y>lock\w*) (?:me|us) (?:in|inside|up)\b"
@@ -552,7 +587,10 @@ _RULES: tuple[_Rule, ...] = (
     _rule("abuse.unclear", AB, False,
           r"\b(?:things|it) (?:get|gets|got|getting|can get|became|turn|turns|turned) "
           r"(?:a bit |really |very |quite )?(?:physical|violent|rough)\b"
-          r"|\bwalk\w* on eggshells\b|\bfeel\w* trapped\b|\bfeel like a (?:prisoner|hostage)\b"
+          r"|\bwalk\w* on eggshells\b"
+          r"|\bfeel\w* trapped\b(?! (?:in|at|by) (?:this|my|the|a) (?:job|town|"
+          r"city|routine|rut|traffic|lift|elevator|office|meeting|queue|contract|lease)\b)"
+          r"|\bfeel like a (?:prisoner|hostage)\b"
           r"|\b(?:prisoner|hostage) in (?:my )?(?:own )?(?:home|house|marriage|relationship)\b"
           r"|\btrapped (?:in|with) (?:this|the|my|our|a) (?:relationship|marriage|house|home)\b"
           r"|\b(?:not|never) know (?:what|when) (?:he|she|they|my {REL}) (?:will|would|might|"
@@ -627,7 +665,9 @@ def screen(text: str) -> Screening:
     if not clean:
         return NOTHING
     fired = [rule for rule in _RULES if _fires(rule, clean)]
-    if not fired:
+    # the broad tier (safety_rules.py): a fallback, unclear, never counted as a second sign
+    broad = {Concern(value): name for value, name in reversed(findings(clean))}
+    if not fired and not broad:
         return NOTHING
     # two different unclear signs of one concern count as a certain one
     results: list[Screening] = []
@@ -640,4 +680,6 @@ def screen(text: str) -> Screening:
             results.append(Screening(concern, True, "+".join(r.name for r in mine[:2])))
         elif mine:
             results.append(Screening(concern, False, mine[0].name))
+        elif concern in broad:
+            results.append(Screening(concern, False, broad[concern]))
     return min(results, key=lambda s: (not s.certain, _PRIORITY[s.concern or SH]))
