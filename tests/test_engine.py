@@ -317,3 +317,15 @@ def test_speech_that_cannot_be_made_out_is_asked_again_then_typing_offered(
     third = texts(m.not_made_out())
     assert "type your answer" in third
     assert m.state == "appreciation.ready"
+
+
+@pytest.mark.parametrize("junk", [":", "...", "?!", "   -   "])
+def test_punctuation_alone_is_asked_again_not_taken(library: dict[str, Dialog], junk: str) -> None:
+    m = into_appreciation(library)
+    m.hear("yes")
+    for _ in range(6):
+        m.hear("pass")
+    assert m.state == "appreciation.how"
+    reply = m.hear(junk)
+    assert m.state == "appreciation.how"
+    assert "in person, in a message, or in a letter" in texts(reply)

@@ -10,6 +10,22 @@ data/safety_fresh.yaml (50 + 50) was written blind and measured once, untuned: 8
 caught, 78% of the right kind, 0% false alarms (the screen before the broad tier: 72%,
 68%, 2%). That is the honest figure for new phrasings: never add a rule for one of
 its sentences, or it stops measuring anything.
+
+Indirect talk of suicide (warning signs: farewells, giving things away, burden,
+hopelessness, means, "not waking up", arrangements, calm after a decision, feeling
+trapped, self-punishment, past attempts, someone else) was the weakest area.
+data/safety_indirect.yaml (149 crisis, 143 benign look-alikes) was written first and
+measured on the old screen: 38.3% caught (36.9% of the right kind), 7.7% false alarms.
+The warning-sign tier (safety_rules._SIGNS) was then built on it: 99.3% (99.3%), 0.0%,
+and the other files went to 100% recall with 0.0% false alarms. Those are tuned
+figures. Safety_fresh.yaml is no longer blind either: its misses were named in the
+brief for this work (general rules now cover them: 100%, 100%, 0%).
+data/safety_fresh2.yaml (40 indirect + 40 benign) was written after the tuning, in new
+words, and measured once: 15.0% caught (15.0%), 5.0% false alarms (the old screen:
+12.5%, 12.5%, 2.5%). That is the honest figure: the signs generalise poorly to new
+wording. One of its two false alarms exposed a bug in a new pattern (a "not" inside
+the matched words was not seen as negation); fixing it took the false alarms to 2.5%.
+No rule was written for any of its crisis sentences.
 """
 
 from __future__ import annotations
@@ -37,6 +53,9 @@ from coach.dialog.safety import NOTHING, Concern, Screening, normalise, screen
 DATA = Path(__file__).parent / "data" / "safety_utterances.yaml"
 HELDOUT = DATA.with_name("safety_heldout.yaml")
 FRESH = DATA.with_name("safety_fresh.yaml")
+INDIRECT = DATA.with_name("safety_indirect.yaml")
+FRESH2 = DATA.with_name("safety_fresh2.yaml")
+ALL_FILES = [DATA, HELDOUT, FRESH, INDIRECT, FRESH2]
 LABELS = {"benign", *(c.value for c in Concern)}
 
 
@@ -117,7 +136,10 @@ def _figures(items: list[tuple[str, str]]) -> tuple[float, float, float, str]:
     return recall, right_kind, alarm_rate, figures
 
 
-@pytest.mark.parametrize(("path", "crisis", "benign"), [(HELDOUT, 150, 150), (FRESH, 50, 50)])
+@pytest.mark.parametrize(
+    ("path", "crisis", "benign"),
+    [(HELDOUT, 150, 150), (FRESH, 50, 50), (INDIRECT, 120, 120), (FRESH2, 40, 40)],
+)
 def test_held_out_sets_are_well_formed(path: Path, crisis: int, benign: int) -> None:
     items = _load(path)
     counts = Counter(label for _, label in items)
@@ -129,20 +151,54 @@ def test_held_out_sets_are_well_formed(path: Path, crisis: int, benign: int) -> 
     assert not set(texts) & {text for text, _ in UTTERANCES}, "overlaps the labelled set"
 
 
+def test_no_utterance_appears_in_two_files() -> None:
+    seen: dict[str, str] = {}
+    for path in ALL_FILES:
+        for text, _ in _load(path):
+            assert text not in seen, f"{text!r} is in {seen[text]} and {path.name}"
+            seen[text] = path.name
+
+
+@pytest.mark.parametrize("path", ALL_FILES, ids=lambda path: path.stem)
+def test_false_alarms_are_at_most_three_percent_on_every_file(path: Path) -> None:
+    # unclear findings count: they interrupt the exercise with a question
+    _, _, alarm_rate, figures = _figures(_load(path))
+    assert alarm_rate <= 0.03, f"{path.name}: {figures}"
+
+
 def test_held_out_set_written_without_the_rules() -> None:
     recall, right_kind, alarm_rate, figures = _figures(_load(HELDOUT))
     print(f"\nheld-out: {figures}")
-    assert recall >= 0.99, figures
-    assert right_kind >= 0.98, figures
+    assert recall >= 1.0, figures
+    assert right_kind >= 1.0, figures
     assert alarm_rate <= 0.03, figures
 
 
-def test_fresh_batch_measured_once_without_tuning() -> None:
-    # a floor against regressions, not a target: do not tune rules on this batch
+def test_fresh_batch_no_longer_blind() -> None:
+    # its misses were named when the warning-sign tier was written: a regression floor
     recall, right_kind, alarm_rate, figures = _figures(_load(FRESH))
     print(f"\nfresh batch: {figures}")
-    assert recall >= 0.80, figures
-    assert right_kind >= 0.76, figures
+    assert recall >= 1.0, figures
+    assert right_kind >= 1.0, figures
+    assert alarm_rate <= 0.03, figures
+
+
+def test_indirect_warning_signs() -> None:
+    # written before the warning-sign tier, then used to build it (38.3% -> 99.3%)
+    recall, right_kind, alarm_rate, figures = _figures(_load(INDIRECT))
+    print(f"\nindirect: {figures}")
+    assert recall >= 0.99, figures
+    assert right_kind >= 0.99, figures
+    assert alarm_rate <= 0.03, figures
+
+
+def test_second_fresh_batch_measured_once_without_tuning() -> None:
+    # the honest figure for new indirect wording; a floor, not a target: never add a
+    # rule for one of its sentences
+    recall, right_kind, alarm_rate, figures = _figures(_load(FRESH2))
+    print(f"\nfresh batch 2: {figures}")
+    assert recall >= 0.15, figures
+    assert right_kind >= 0.15, figures
     assert alarm_rate <= 0.03, figures
 
 
@@ -253,7 +309,7 @@ RULE_NAME = re.compile(r"^(none|[a-z-]+\.[a-z-]+(\+[a-z-]+\.[a-z-]+)?)$")
 
 
 def test_rule_is_a_fixed_name_never_the_users_words() -> None:
-    for text, _ in UTTERANCES + _load(HELDOUT):
+    for text, _ in [item for path in ALL_FILES for item in _load(path)]:
         assert RULE_NAME.match(screen(text).rule), screen(text).rule
     marked = screen("zorblax i want to kill myself zorblax quuxly")
     assert marked.concern is Concern.SELF_HARM
@@ -280,7 +336,7 @@ def test_normalise_maps_typed_and_misheard_forms(text: str, expected: str) -> No
 
 
 def test_screening_one_sentence_takes_well_under_a_millisecond() -> None:
-    texts = [text for text, _ in UTTERANCES + _load(HELDOUT)]
+    texts = [text for path in ALL_FILES for text, _ in _load(path)]
     start = time.perf_counter()
     for text in texts:
         screen(text)

@@ -35,6 +35,14 @@ MISHEARD_BEFORE_TYPING = 3
 HEARD_CONFIDENTLY = 0.5
 """Below this recogniser confidence, a short answer is confirmed ("Did you say seven?")."""
 CONFIDENT = 0.6
+ANSWER_INTENTS: dict[str, tuple[str, ...]] = {
+    "yes_no": ("yes", "no"),
+    "scale": ("number",),
+    "choice": ("choice",),
+    "free": ("free",),
+    "none": (),
+}
+"""The readings that answer each kind of question; anything else is asked again."""
 """Below this confidence the coach asks "Did you mean ...?" instead of acting."""
 RATE_LIMIT = 3
 MAX_STEPS = 200
@@ -410,6 +418,8 @@ class DialogueManager:
         reading = self._read(text)
         self._reply.intent = reading.intent
         sure_of_the_words = self.heard_confidence >= HEARD_CONFIDENTLY or ask.expect == "free"
+        if reading.intent not in ANSWER_INTENTS[ask.expect]:
+            reading = understand.Reading("unclear", None, 0.0, reading.guess)
         if reading.intent != "unclear" and reading.confidence >= CONFIDENT and sure_of_the_words:
             self._accept(reading.value, text)
             return

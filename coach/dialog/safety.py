@@ -28,12 +28,16 @@ suicidal talk is self-harm.
 4. Then the broad tier (safety_rules.py) adds unclear findings, by structure rather
    than exact words: lemmatised violent verbs with their agent and patient (names
    read as people, passives, "and" back to the subject), and distress vocabulary near
-   first-person words. It only adds a concern no rule found, never a certain one.
+   first-person words, and the warning signs of suicide said indirectly (farewells,
+   giving things away, burden, means, "when i'm gone", calm after a decision). It
+   only adds a concern no rule found, never a certain one.
 
 It is a tripwire, not a classifier. Before the broad tier it flagged two thirds to
 three quarters of crises phrased in ways it had not seen; with it, 82% of a fresh
-batch written blind (tests/data/safety_fresh.yaml), most of them as unclear. Callers
-should still make "help" and "stop" easy to say.
+batch written blind (tests/data/safety_fresh.yaml), most of them as unclear. Indirect
+talk of suicide is its weak spot: a batch written blind after the warning-sign tier
+(tests/data/safety_fresh2.yaml) was caught only 15% of the time. Callers should still
+make "help" and "stop" easy to say, and ask how the person is doing.
 """
 
 from __future__ import annotations
@@ -101,12 +105,18 @@ _WORDS = {
     "suicidle": "suicidal", "suicidel": "suicidal", "suicidial": "suicidal",
     "sucidal": "suicidal", "suicdal": "suicidal", "suisidal": "suicidal",
     "sucide": "suicide", "suicde": "suicide", "suiside": "suicide", "suicid": "suicide",
+    "theres": "there is", "nobodys": "nobody is", "everyones": "everyone is",
+    "shouldve": "should have", "couldve": "could have", "wouldve": "would have",
+    "itll": "it will", "bout": "about", "burdon": "burden", "burdan": "burden",
+    "thinkin": "thinking", "feelin": "feeling", "goin": "going", "livin": "living",
+    "tryin": "trying", "wakin": "waking", "nothin": "nothing", "somethin": "something",
 }  # fmt: skip
 _PHRASES = (
     (re.compile(r"\b(my|me|him|her|them|your) (self|selves)\b(?! harm)"), r"\1\2"),
     (re.compile(r"\bmeself\b|\bmeselves\b"), "myself"),
     (re.compile(r"\bthemself\b|\bthemselfs\b"), "themselves"),
-    (re.compile(r"\bsue a ?side\b|\bsue icide\b"), "suicide"),
+    (re.compile(r"\bsue a ?side\b|\bsue icide\b|\bsewer ?side\b|\bsuey ?side\b"), "suicide"),
+    (re.compile(r"\b(feel|feels|feeling|felt) suicide\b"), r"\1 suicidal"),
     (re.compile(r"\bsuicide all?\b(?= (thoughts?|feelings?|ideas?|again)\b)"), "suicidal"),
     (re.compile(r"\bto and\b(?= (my|his|her|their|it)\b)"), "to end"),
     (re.compile(r"\bbeets\b(?= (me|us|him|her|the|my|our)\b)"), "beats"),
@@ -198,6 +208,9 @@ _F: dict[str, str] = {
     r"lightning|and|then|not|never|to|about|of|for|with|at|on|in|from|like|than|by|after|before|"
     r"into|over|up|out|want|wants|would|could|might|should|will|can|may|must|am|are|be|been|"
     r"pillow|{ADV}|\w+ing)",
+    # places people jump from ("of" is a misheard "off", so "jump of the bridge")
+    "HEIGHT": r"(?:bridge|building|roof|rooftop|cliff|balcony|tower|car park|parking garage|"
+    r"multi ?storey|overpass|flyover|skyscraper|high rise|ledge|window|top floor|dam)",
     "WEAPON": r"(?:knife|knives|gun|guns|weapon|blade|machete|axe|bat|hammer|rifle|fists?)",
     # after "hurt me/her": emotional hurt in ordinary conflict
     "HURT_EXCL": r"(?! (?:feelings|when (?:i|he|she|they) (?:said|say|says|forgot|forget|forgets|"
@@ -339,24 +352,34 @@ _RULES: tuple[_Rule, ...] = (
     _rule("self-harm.wish-dead", SH, True,
           r"\bwish (?:i|i had|i would) (?:was|were|would|could|had|did|just)? ?(?:be )?"
           r"(?P<v>dead|die|died|never been born|not born|not alive|gone)\b"
-          r"|\brather (?P<w>be dead|die|not be alive|not exist|not wake up)\b(?! than)"),
+          r"|\brather (?P<w>be dead|die|not be alive|not exist|not wake up)\b(?! than)"
+          r"|\b(?P<x>he|she|they) (?:\w+ ){0,2}wish(?:es|ed)? (?:that )?(?P=x) (?:was|were|had) "
+          r"(?:dead|never been born)\b"),
     _rule("self-harm.better-off", SH, True,
-          r"\bbetter off (?:dead|without me)\b"
+          r"\bbetter off (?:dead|without me)\b|\b(?:better|happier|easier) without me\b"
           r"|\bif i (?:was|were|am) (?:dead|gone)\b(?! for| on)"
           r"|\b(?:happier|better|easier) (?:off )?(?:if|when) i (?:was|were|am) (?:not|never) "
           r"(?:around|here|alive|born)\b"
           r"|\b(?:care|notice|miss me|matter|easier|better|happier|relieved)\b(?: \w+){0,5} "
           r"(?P<v>if) i (?:just )?(?:died|was dead|were dead|was gone|were gone|"
-          r"(?:was|were) not (?:here|around|alive)|disappeared|did not wake up|was never born)\b"),
+          r"(?:was|were) not (?:here|around|alive|in (?:it|the picture|(?:their|your|his|her|"
+          r"the) li(?:fe|ves)|this world))|disappeared|did not wake up|was never born)\b"),
     _rule("self-harm.not-alive", SH, True,
           r"\b(?:not|no longer|never) (?:want|wish) to (?:be alive|live|exist|wake up)\b"
           r"(?! (?:with|in|like|here|there|near|together|at|on|by|without)\b)"
-          r"|\b(?:tired|sick) of (?:being alive|living|life)\b(?! (?:with|in|like|here|there)\b)"
+          r"|\b(?:tired|sick) of (?:being alive|living|life)\b(?! (?:with|in|like|here|there|out|"
+          r"on|off|at|under|from|alone|paycheck|pay ?check)\b)"
           r"|\b(?:nothing|nobody|no one) (?:left )?to live for\b"
-          r"|\bno reason (?:for me )?to (?:live|be alive|be here|go on|keep going)\b"
+          r"|\b(?:no|not (?:see|find|have|think of) (?:any|a|one)|is there (?:any|a|one)|any) "
+          r"(?:good )?reason (?:for me )?to (?:live|stay alive|be alive|keep living|be here|go on|"
+          r"keep going|stay)\b(?! (?:here|there|in|at|with|for|on|home|up|late)\b)"
           r"|\b(?:not|never) worth living\b|\bsleep and (?:not|never) wake up\b"
-          r"|\bsleep forever\b"
-          r"|\b(?:want|wish|hope|rather|prefer)\b(?: \w+){0,4} (?:never|not) wake up\b"),
+          r"|\b(?:want|wish|hope|rather|prefer|just|go to|fall)\b(?: \w+){0,4} a?sleep "
+          r"(?:forever|for ever|for good|permanently)\b(?! (?:after|on|in|this|tomorrow|until|"
+          r"till|when)\b)"
+          r"|\b(?:want|wish|hope|hoping|rather|prefer|pray\w*)\b(?: \w+){0,6} (?:never|not) "
+          r"wake up\b(?! (?:before|until|till|early|in time|on time|at|for|when)\b)"
+          r"|\b(?:not|never) deserve to (?:live|be alive|exist|be here|breathe)\b"),
     _rule("self-harm.self-harming", SH, True, r"\bself ?(?P<v>harm\w*|injur\w*|mutilat\w*)"),
     _rule("self-harm.cutting", SH, True,
           r"\b(?:been|keep|kept|started|start|stop|stopped|still|back to|am|is|was|of|about) "
@@ -381,12 +404,13 @@ _RULES: tuple[_Rule, ...] = (
           r"forty|fifty|a hundred|dozens) (?:of )?(?:my |his |her )?)"
           r"(?:\w+ )?(?:pills|tablets|meds|medication|painkillers|paracetamol)\b"
           r"|\b(?:pills|tablets|meds) (?:\w+ )?(?:saved|stockpiled|hoarded|stashed)"
-          r"|\b(?:saved|saving|stockpil\w*|hoard\w*|stash\w*) (?:up )?(?:\w+ )?(?:pills|tablets)"
+          r"|\b(?:saved|saving|stockpil\w*|hoard\w*|stash\w*) (?:up )?(?:\w+ )?(?:pills|tablets|"
+          r"meds|medication|medicine|painkillers|prescriptions?)\b"
           r"|\bhow many (?:pills|tablets) (?:it )?(?:would|will|does|to) (?:it )?(?:take|kill)"
           r"|\b(?:tried to|going to|want to|almost|nearly|i) (?P<w>od|oded)\b"),
     _rule("self-harm.method", SH, True,
-          r"\b(?:jump\w*|leap\w*) (?:off|from) (?:a|the|that|this) (?:bridge|building|roof|"
-          r"cliff|balcony|tower|car park|ledge)\b"
+          r"\b(?:jump\w*|leap\w*) (?:off|of|from|out of) (?:a|the|that|this|my|our) "
+          r"(?:\w+ )?{HEIGHT}\b"
           r"|\b(?:jump\w*|step\w*|walk\w*|throw\w* myself) in front of (?:a|the) (?:train|bus|"
           r"car|truck|lorry|traffic)"
           r"|\bhop(?:e|ing|ed) (?:i|he|she) (?:would|will|could|might) (?:crash|die|"
@@ -394,6 +418,11 @@ _RULES: tuple[_Rule, ...] = (
           r"|\b(?:think\w*|thought|want\w*|plan\w*|tempted|urge|imagin\w*) (?:about |of |to )?"
           r"(?:driv\w*|crash\w*|steer\w*) (?:my car |the car )?(?:into|off) (?:a|the) "
           r"(?:wall|tree|bridge|river|lorry|truck|traffic|cliff|barrier|road)\b"),
+    _rule("self-harm.only-way-out", SH, True,
+          r"\bonly (?:way out|escape|way to (?:stop|end|escape) (?:it|this|the pain)|option left|"
+          r"answer|solution)\b(?: \w+){0,3} (?:is|would be|left is) (?:to )?(?P<v>end it|end "
+          r"(?:it all|everything|things|my life)|die|dying|death|kill myself|not be here|"
+          r"not exist|be dead)\b"),
     _rule("self-harm.point-of-living", SH, True,
           r"\b(?:no|what is the|not see the) point (?:of|in) (?:living|life|being alive|"
           r"existing|going on)\b"),
@@ -420,12 +449,15 @@ _RULES: tuple[_Rule, ...] = (
           r"(?:life|living|being alive|everything)\b"
           r"|\b(?:think\w*|thought|thoughts|dream\w*|fantasi\w*|obsess\w*) (?:about|of) "
           r"(?:dying|death|being dead|not being here|not existing)\b"
-          r"|\bno way out\b|\bdark (?:thoughts|place)\b"
+          r"|\bdark (?:thoughts|place)\b"
           r"|\b(?:go away|leave|be gone|vanish) forever\b"
           r"|\b(?:going to|might|will|could|scared i|afraid i|worried i) (?:\w+ )?do something "
           r"(?:stupid|silly|drastic)\b"
           r"|\bnot see (?:a|any) future(?! (?:with|together)\b)"
-          r"|\bnot want to be (?:here|around) (?:anymore|any more|no more)\b"),
+          r"|\bnot want to be (?:here|around) (?:anymore|any more|no more)\b"
+          r"(?! (?:at |in |on )?(?:this|the|that) (?:party|meeting|job|place|class|town|city|house|"
+          r"office|school|company|bar|club|wedding|event|queue|line|hospital|team|relationship|"
+          r"call|course|flat|area)\b)"),
     _rule("self-harm.disappear", SH, False,
           r"\b(?:want|wish i could|going) (?:to )?(?P<v>disappear|vanish|not exist|"
           r"stop existing|cease to exist|be gone|fade away)\b(?! (?:into|to|for|on|with|from|"
@@ -433,6 +465,11 @@ _RULES: tuple[_Rule, ...] = (
     _rule("self-harm.burden", SH, False,
           r"\b(?:i am|i feel like|i feel|am) (?:(?:such|just|only|nothing but|so much of) )*"
           r"(?:a )?burden\b|\bburden (?:to|on) (?:everyone|everybody|my family)\b"),
+    _rule("self-harm.no-way-out", SH, False,
+          r"\bno way out\b(?! of (?:this |the |a |my |that )?(?:\w+ )?(?:meeting|lease|"
+          r"contract|bill|tax|deal|call|job|class|course|traffic|queue|room|paying|building|"
+          r"car park|parking)\b)",
+          unless=r"\b(?:escape room|maze|lease|contract|meeting|traffic|tax|game|level)\b"),
     _rule("self-harm.want-it-to-stop", SH, False,
           r"\bwant (?:it all|everything|the pain|all of it) to (?:stop|end)\b"),
     _rule("self-harm.end-it", SH, False,
@@ -468,7 +505,8 @@ _RULES: tuple[_Rule, ...] = (
           r"frightened|terrified) of (?:him|her|them|(?:their|my|our) {REL})\b"),
     _rule("child-harm.as-a-child", CH, True,
           r"\b(?:was|were|been|being|got) (?P<v>{SEXV})\b(?: \w+){0,6} " + _WHEN_YOUNG
-          + r"|\b(?P<w>{SEXV}|{PHYS}|touch\w*|hurt) (?:me|us)\b(?: \w+){0,6} " + _WHEN_YOUNG),
+          + r"|\b(?P<w>{SEXV}|{PHYS}|touch\w*|hurt|lock\w*) (?:me|us)\b(?: \w+){0,6} "
+          + _WHEN_YOUNG),
     _rule("child-harm.sexual-messages", CH, True,
           r"\b(?:sexual|explicit|dirty|nude|naked|inappropriate) (?:messages|texts|photos|"
           r"pictures|pics|images|videos) (?:to|of|from) {KIDOBJ}"),
@@ -479,7 +517,8 @@ _RULES: tuple[_Rule, ...] = (
     _rule("child-harm.intent", CH, True, r"\b{INTENT} (?P<v>{HARM}) {KIDOBJ}\b{EXCL}"),
     _rule("child-harm.marks-from", CH, True,
           r"\b{KIDN} (?:has|have|had|got|came home with) (?:\w+ )?(?P<v>bruises|burns|welts|"
-          r"marks|black eyes?|cuts) (?:from|because of|where) (?:him|her|them|he|she|"
+          r"marks|black eyes?|cuts)(?: and (?:\w+ )?(?:bruises|burns|welts|marks|black eyes?|"
+          r"cuts))? (?:from|because of|where) (?:him|her|them|he|she|"
           r"(?:my|their) {REL})\b"),
     _rule("child-harm.pronoun-hurt", CH, False,
           r"\b(?P<v>hurt|hurts|hurting) (?:him|her|them)\b{EXCL}{HURT_EXCL}",
@@ -526,7 +565,8 @@ _RULES: tuple[_Rule, ...] = (
           r"\b(?P<v>forc\w*|makes?|made) (?:me|her) (?:to )?(?:have sex|into sex|sleep with|"
           r"do sexual|watch porn)"
           r"|\b(?P<w>forc\w*|pressur\w*) (?:me|her) (?:to |into )?(?:do(?:ing)? (?:things|"
-          r"stuff)|sex)\b"),
+          r"stuff)|sex)\b"
+          r"|\b(?P<x>forc\w*) (?:himself|herself|themselves) (?:on|onto|upon) (?:me|her|us)\b"),
     _rule("abuse.hurt-evidence", AB, True,
           r"\b{AGENT}(?: {ADV}){0,3} (?P<v>hurt|hurts|hurting|grabbed|held|squeezed|pushed|"
           r"shoved|pinched|dragged|threw|kicked|hit) (?:me|her|us)\b",

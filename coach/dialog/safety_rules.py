@@ -16,6 +16,11 @@ so this tier looks at the shape of a clause instead of its exact words:
 - A handful of broad patterns catch distress vocabulary near first-person words:
   methods (pills, rope, a ledge), goodbyes, "no one would miss me", reported threats,
   evidence of injury "from him", fear for one's life.
+- Warning signs of suicide said indirectly (_SIGNS): farewells, possessions passed
+  on, the speaker's absence with no end date, burden, death wished by accident or in
+  sleep, means with rumination or research, calm after an unnamed decision, "the only
+  way out", self-punishment, past attempts. Each is cancelled by an ordinary
+  explanation in the same turn (a move, a trip, a party, an exam).
 
 Everything here is unclear (certain=False): the caller asks one gentle, direct
 question. Negation ("he has never hit me"), play and games ("beats me at chess",
@@ -331,6 +336,13 @@ def _passive(words: list[str], i: int, j: int, verb: str) -> tuple[str, str] | N
 
 # ------------------------------------------------------------------ broad patterns
 
+# after a thing bought or fetched: an ordinary purpose ("a rope for the tent", "a razor
+# because the old one was dull", "pills from the pharmacy")
+_FOR_A_REASON = (
+    r"(?! (?:\w+ ){0,2}(?:for (?:the|a|my|our|his|her|camping|climbing|work|shaving|school|"
+    r"\w+ing)|because|since|as (?:the|my)|to (?:shave|replace|tie|fix|climb|hang (?:the|a|up|"
+    r"out))|from the (?:pharmacy|chemist|doctor|shop|store)|at the (?:pharmacy|chemist|shop)))"
+)
 _PERSON = (
     r"(?:him|her|them|he|she|they|my (?:\w+ )?(?:ex|husband|wife|partner|boyfriend|girlfriend))"
 )
@@ -341,8 +353,9 @@ _BROAD: tuple[tuple[str, str, re.Pattern[str]], ...] = tuple(
         (SH, "self-harm.broad-method",
          r"\b(?:how many|enough|all (?:of )?(?:my|her|his|the)|swallow\w*|saving|stockpil\w*"
          r"|bought|buy|buying|got|googl\w*|looked up|search\w*) (?:\w+ ){0,3}"
-         r"(?:pills|tablets|meds|rope|noose|razors?|blades?)\b"
+         r"(?:pills|tablets|meds|rope|noose|razors?|blades?)\b" + _FOR_A_REASON +
          r"|\b(?:stood|standing|stand|sat|sitting) (?:on|at) the (?:edge|ledge|railing)\b"
+         r"(?! (?:\w+ ){0,3}(?:for a (?:photo|picture|selfie|pic|view)|to (?:take|get) a))"
          r"|\b(?:tracks|ledge|edge of the (?:roof|bridge|cliff|platform))\b(?: \w+){0,6} "
          r"(?:step\w*|jump\w*|fall\w*|front|end it)\b"
          r"|\b(?:step\w*|jump\w*) in front\b"
@@ -391,6 +404,10 @@ _BROAD: tuple[tuple[str, str, re.Pattern[str]], ...] = tuple(
          r"my (?:neck|throat|mouth)\b"
          r"|\b(?:made|makes|make|forc\w*|pressur\w*) me (?:do|into) (?:\w+ ){0,4}"
          r"(?:did not want|do not want|sex|sexual|in bed)\b"),
+        (AB, "abuse.broad-hide-weapons",
+         r"\b(?:hide|hid|hides|hiding|lock\w*|put away|putting away) (?:away )?(?:all )?"
+         r"(?:the |my |our )?(?:knives|knife|guns?|weapons|sharp things) (?:away )?"
+         r"(?:before|when|because|so|from) " + _PERSON + r"\b"),
         (AB, "abuse.broad-control",
          r"\b(?:isolat\w*|cuts? me off|cut me off) (?:me )?from (?:my|all my|everyone)\b"
          r"|\b(?:track\w*|monitor\w*|spy\w*|spie\w*) (?:on )?(?:where i|my location|"
@@ -408,6 +425,248 @@ _BROAD: tuple[tuple[str, str, re.Pattern[str]], ...] = tuple(
          r"|\bgoing to (?:get|find|hunt) (?:him|her|them)\b(?! (?:a|an|some|something|to)\b)"),
     )
 )  # fmt: skip
+# ------------------------------------------------------------------ warning signs of suicide
+#
+# Indirect talk of suicide, as clinicians list the warning signs. Each sign is a shape
+# built from word classes, not a sentence: a goodbye with no trip to explain it,
+# possessions or pets passed on with the speaker's absence as the reason, the speaker
+# absent with no end date, burden, a wish for death by accident or illness, means
+# (pills, rope, a gun, a bridge) with rumination or research, a calm that follows an
+# unnamed decision, "the only way out", self-punishment, a past attempt. Every sign is
+# unclear (one gentle question); each may be cancelled by an ordinary explanation in
+# the same turn (moving house, a holiday, a party, an exam, a meeting).
+
+# a finite absence: travel, moving, leaving a job, an end date, a party
+_AWAY = (
+    r"\b(?:mov(?:e|es|ed|ing)|relocat\w*|abroad|overseas|emigrat\w*|holidays?|vacation|trips?|"
+    r"travel\w*|flights?|fly|flying|airport|station|camping|hotel|cruise|visa|"
+    r"new (?:job|flat|house|place|home|city|country|school|one|apartment)|"
+    r"leaving (?:the|my|for) (?:company|job|work|office|team|city|country)|last day|retir\w*|"
+    r"sunny|warm|tropical|weather|(?:i am|be|while i am|when i am) away|party|graduation|"
+    r"wedding|"
+    r"for (?:a|the|two|three|a few|six) (?:week|weeks|month|months|days|while|summer|year)|"
+    r"declutter\w*|charity|downsiz\w*|semester|term|deployment|deployed)\b"
+)
+# an ordinary thing coming to an end: exams, work, an illness getting better
+_ORDINARY_END = (
+    r"\b(?:celebrat\w*|thank god|vacation|holiday|party|exams?|deadline|project|semester|term|"
+    r"shift|season|surgery|meeting|interview|trip|move|stress|then (?:we|i) can|school|week|"
+    r"renovation|chemo|treatment|flu|cold|course|contract|job|trial)\b"
+)
+_MEANS = (
+    r"(?:pills|tablets|meds|medication|medicine|painkillers|rope|noose|razors?|blades?|"
+    r"guns?|pistol|rifle|shotgun|knife|knives|bridge|tracks|train tracks|roof|rooftop|ledge|"
+    r"balcony|cliff|edge|bottle|river|overpass|window|cabinet|belt|cord)"
+)
+_FINAL = r"(?:for good|forever|for ever|permanently|once and for all)"
+_SELF_OR = r"(?:i|he|she|they)"
+_GONE = (
+    r"(?:(?:i am|he is|she is|they are|i have|he has|she has) (?:gone|dead|not (?:here|around)|"
+    r"no longer (?:here|around|alive))|i die|he dies|she dies)"
+)
+_SIGNS: tuple[tuple[str, re.Pattern[str], re.Pattern[str] | None], ...] = tuple(
+    (name, re.compile(src), re.compile(unless) if unless else None)
+    for name, src, unless in (
+        # farewells nobody would need for a trip: secret, final, to a pet, "whoever finds me"
+        ("self-harm.broad-farewell",
+         r"\b(?:say|says|said|saying|tell|told|telling|text\w*|call\w*) (?:\w+ ){0,2}"
+         r"(?:my |our |their |a |one last )?(?:goodbyes?|farewells?)\b(?! (?:for now|for today|"
+         r"coach|then)\b)"
+         r"|\b(?:the )?last time (?:we|i) (?:will |ever )?(?:talk|speak|see each|hear)\b"
+         r"|\bone last (?:message|text|call|look|goodbye|hug|visit|letter|time)\b"
+         r"|\bnice knowing (?:you|ya|everyone)\b"
+         r"|\btell (?:my |him |her |them |everyone )(?:\w+ ){0,2}(?:that )?i (?:loved|am sorry|"
+         r"was sorry|always loved)\b"
+         r"|\bif anything (?:happens|should happen|were to happen) to me\b"
+         r"|\b(?:whoever|who ever|the person who|someone) (?:finds|find|will find) (?:me|him|her)\b"
+         r"|\b(?:thank|thanks|sorry|goodbye|loved)\b(?: \w+){0,5} before i (?:go|am gone|leave)$",
+         _AWAY),
+        # belongings and pets passed on, with the speaker's absence as the reason
+        ("self-harm.broad-giving-away",
+         r"\b(?:will not|would not|am not going to) (?:be )?(?:need\w*|us(?:e|ing)|driv\w*|"
+         r"wear\w*|play\w*|read\w*|rid(?:e|ing)) (?:\w+ ){0,3}?(?:it|them|her|him|you|this|"
+         r"these|those|anymore|any more|where i am going|again)\b"
+         r"|\b(?:gave|give|gives|giving|given) (?:away )?(?:all|everything)\b"
+         r"|\b(?:gave|give|gives|giving|given) (?:away )?(?:all )?(?:of )?(?:my|his|her|their) "
+         r"(?:\w+ )?(?:stuff|things|belongings|possessions|savings|jewel\w*) (?:away|to)\b"
+         r"|\b(?:taken care of|looked after|look after|looks after|take care of|cared for)\b"
+         r"(?: \w+){0,3} (?:after|afterwards|afterward)$"
+         r"|\b(?:gave|give|giving|left|leave|leaving) (?:\w+ ){1,4}so (?:that )?(?:it is|it will "
+         r"be|they are|he is|she is) (?:safe|looked after|taken care of)\b",
+         _AWAY),
+        # the speaker absent with no end date: "when i'm gone", "i won't be here"
+        ("self-harm.broad-absence",
+         r"\b(?:when|after|once|for when|by the time|so when) " + _GONE
+         + r"\b(?! (?:for|on|to|from|away|abroad|next|this|tomorrow|in|at|out|shopping)\b)"
+         r"|\b(?:will not|would not|may not|might not|am not going to) be (?:around|here|alive)\b"
+         r"(?! (?:next|this|tomorrow|today|tonight|on|at|in|until|till|during|over|after|before|"
+         r"while|when (?:you|we)|for (?:the|a|an|two|three|a few|some|lunch|dinner|work|"
+         r"christmas dinner))\b)"
+         r"|\bnot (?:think|expect|believe|see) (?:that )?i (?:will|would|am going to) (?:be )?"
+         r"(?:here|around|alive)\b(?! (?:next|this|tomorrow|today|tonight|on|at|in|until|till|"
+         r"for (?:the|a|lunch|dinner|work))\b)"
+         r"|\bnot (?:going to )?make it (?:to|until|till|past|through) (?:christmas|new year|"
+         r"my (?:next )?birthday|(?:the )?end of (?:the )?(?:year|month|summer)|next (?:year|"
+         r"month|summer|christmas)|summer|spring|autumn|winter|\d+|thirty|forty|fifty)\b"
+         r"(?! (?:party|dinner|meeting|market|sale|show|concert|game|match|shopping|lunch|do)\b)"
+         r"|\b(?:can not|could not|not) (?:picture|imagine|see) (?:myself|me|himself|herself) "
+         r"(?:being |still )?(?:alive|living|growing old|getting old|old|around)\b"
+         r"|\bwaiting (?:to die|for (?:death|the end|it to (?:end|be over)))\b"
+         r"|\bshould (?:have|of)? ?(?:died|been dead|been the one (?:who|that) died)\b"
+         r"|\b(?:not (?:see|know|understand) )?why (?:am i|i am|is he|he is|is she|she is|"
+         r"are they) still (?:alive|here|breathing|living|around)\b"
+         r"(?! (?:at|in|on|with|after|working|doing|for|waiting)\b)"
+         r"|\b(?:not (?:see|know|understand) )?why (?:should i|i should|would i|do i|bother|"
+         r"keep) (?:\w+ ){0,2}(?:keep living|"
+         r"go on living|carry on living|stay alive|staying alive|be alive|living|live|exist|"
+         r"keep going|go on)\b(?! (?:here|there|in|with|like|at|on|for)\b)"
+         r"|\bnothing (?:left )?for me (?:here|anymore|any more|in this world|on this earth)\b"
+         r"|\bnothing left for me$"
+         r"|\b(?:have|got|see|is|with) no future\b(?! (?:in|for|with|at|on) (?!me\b))"
+         r"|\bcheck(?:ing)? out (?:for good|permanently|early|of (?:life|this world|this life)|"
+         r"forever)\b",
+         _AWAY),
+        # burden: a weight on everyone, a waste of space, "better off with the insurance"
+        ("self-harm.broad-burden",
+         r"\b(?:i am|i feel like|i feel|just|only|nothing but) (?:(?!not |never |no )\w+ ){0,3}"
+         r"(?:a )?(?:burden|"
+         r"weight|drain|nuisance|strain|problem|curse) (?:on|to|for) (?:everyone|everybody|all|"
+         r"my|the|them|you|people|others|anyone)\b"
+         r"|\b(?:i am|i feel like|am just|am only)(?: (?!not\b|never\b)\w+){0,3} waste of "
+         r"(?:space|air|oxygen|skin|a life|life|breath)\b"
+         r"|\b(?:worse|ruin\w*|burden|hurt\w*|problem|pain)\b(?: \w+){0,6} by (?:existing|"
+         r"being alive|being born|still being (?:here|alive)|being here|living)\b"
+         r"|\b(?:my|my own|his own|her own) funeral\b"
+         r"|\b(?:better off|happier|easier|get everything|be fine|be ok|be okay)\b(?: \w+){0,5} "
+         r"(?:life )?(?:insurance|inheritance|payout)\b"
+         r"|\b(?:insurance|inheritance|my will)\b(?: \w+){0,6} (?:when|after|once) " + _GONE
+         + r"\b|\b(?:will not|would not) be a (?:problem|burden|bother|nuisance|trouble|worry|"
+         r"pain) (?:for|to) (?:anyone|anybody|everyone|everybody|you|them|my family|"
+         r"any of you)\b(?! (?:at|in|on|during)\b)"
+         r"|\b(?:says|said|saying|thinks|feels|told me|tells me|keeps)\b(?: \w+){0,4} better off "
+         r"without (?:him|her|them)\b"
+         r"|\b(?:nobody|no one|noone) (?:is|will be|gets|would be) (?:left|stuck) (?:with|to)\b"
+         r"|\b(?:put|putting|puts|get|getting|got|set|setting) (?:my|his|her|their) affairs "
+         r"(?:in order|straight|sorted)\b|\bwho gets what\b"
+         r"|\b(?:will|affairs|paperwork|finances|accounts|passwords|insurance|debts)\b"
+         r"(?: \w+){0,8} "
+         r"so (?:that )?(?:it is|everything is|it will be|all is) (?:all )?(?:ready|sorted|set|"
+         r"done|in order|taken care of)\b"
+         r"|\bso (?:that )?(?:nobody|no one|noone|they|my family|my kids|the family) "
+         r"(?:has|have|will have|would have|does not have|do not have|will not have) to "
+         r"(?:deal with|sort|clean|pay|worry|go through|handle)\b",
+         _AWAY),
+        # a wish to die by accident, illness or in sleep
+        ("self-harm.broad-death-wish",
+         r"\bif i (?:just )?(?:never|did not|do not|would not) (?:woke|wake) up\b"
+         r"(?! (?:before|until|till|early|in time|on time|at|for|when)\b)"
+         r"|\b(?:hope|hoping|hoped|wish|wishing|pray\w*)\b(?: \w+){0,3} my heart (?:\w+ ){0,2}"
+         r"(?:stops|stop|would stop|gives out|give out)\b(?! (?:racing|pounding|beating|hurting|"
+         r"breaking|\w+ing)\b)"
+         r"|\b(?:hope|hoping|hoped|wish|wishing|pray\w*)\b(?: \w+){0,4} (?:hits|hit|kills|kill|"
+         r"runs over|run over|takes|take) (?:me|him|her)\b(?! (?:up|back|with|on the (?:head|"
+         r"shoulder))\b)"
+         r"|\b(?:would not|not|never) (?:mind|care) if (?:\w+ ){0,4}(?:crash\w*|went down|"
+         r"goes down|go down|died|die|did not wake up|never woke up|hit me|killed me|run over)\b"
+         r"|\b(?:hope|hoping|hoped|wish|wishing|pray\w*)\b(?: \w+){0,3} i (?:\w+ )?(?:get|got|"
+         r"have|catch) (?:cancer|a heart attack|a disease|sick and die|hit|run over|killed)\b"
+         r"|\b(?:hope|hoping|wish|wishing|pray\w*)\b(?: \w+){0,5} (?:so )?(?:it is|it will be|it "
+         r"would be) (?:all )?over\b",
+         None),
+        # means: rumination on them, research into them, holding them to the body
+        ("self-harm.broad-means",
+         r"\b(?:keep|keeps|kept|can not stop|could not stop|been|always) (?:just )?(?:thinking "
+         r"about|staring at|looking at|picturing|holding|touching|eyeing|imagining|going back to)"
+         r" (?:\w+ ){0,3}?" + _MEANS + r"\b"
+         r"|\b" + _MEANS + r"\b(?: \w+){0,8} (?:keep|keeps|kept|can not stop|been|always) "
+         r"(?:\w+ )?(?:staring at (?:it|them)|looking at (?:it|them)|thinking about (?:it|them)|"
+         r"holding (?:it|them)|touching (?:it|them)|calling|whispering|tempting)\b"
+         r"|\b(?:going to|want to|about to|ready to|gonna|will|just) (?:go )?jump$"
+         r"|\b(?:us(?:e|ing|ed)|turn(?:ing|ed)?|point(?:ing|ed)?|hold(?:ing)?|held|press\w*) "
+         r"(?:it|them|(?:the|a|my|his|her|dads) (?:\w+ ){0,2}" + _MEANS + r") (?:on|at|to|"
+         r"against) (?:myself|himself|herself|themselves|(?:my|his|her) (?:head|wrists?|throat|"
+         r"neck|chest|temple|skin|arms?|thighs?))\b"
+         r"|\b(?:easiest|quickest|fastest|painless|simplest|surest|least painful|best|most "
+         r"peaceful|quietest|cleanest|quick)\w* (?:way|ways|method|methods) (?:to|of) (?:die|"
+         r"dying|go|end it|end things|end everything|do it|kill|not wake|check out)\b(?! (?:to|"
+         r"by|about|home|there|back|from|through|in|into|on|for|with|around|out|up|down|over|"
+         r"abroad|shopping|viral)\b)"
+         r"|\bhow (?:high|tall|far|many floors) (?:\w+ ){0,3}(?:building|bridge|floor|fall|drop|"
+         r"jump|roof|balcony|window)s? (?:\w+ )?(?:has|have|needs?|would need|to be|is enough)\b"
+         r"|\bhow many (?:of )?(?:my |the |his |her )?(?:\w+ )?(?:pills|tablets|meds|painkillers|"
+         r"paracetamol) (?:\w+ ){0,2}(?:it takes|would it take|does it take|would be too many|"
+         r"is too many|are too many|would kill|to kill|is lethal|is fatal|would be enough|"
+         r"is enough|to overdose)\b"
+         r"|\b(?:sat|sit|sitting|sits|lay|lying) in (?:the|my|his|her) (?:garage|car) with the "
+         r"(?:car|engine|motor) (?:running|on)\b"
+         r"|\bswallow\w* (?:the whole|a whole|the entire|an entire|everything|all of (?:them|it)|"
+         r"the lot|whatever)\b"
+         r"|\b(?:know|knows|decided|figured out|worked out|planned|chosen|picked) (?:exactly )?"
+         r"(?:how|when|where) (?:i|he|she|they) (?:would|will|am going to|is going to|are going "
+         r"to|could) do it\b(?! (?:differently|better|again|myself|right|properly|instead)\b)"
+         r"|\b(?:have|has|got|made) a plan\b(?: \w+){0,4} (?:know|picked|chose|chosen|set) "
+         r"(?:the )?(?:when|where|how|date|day|time|place)$"
+         r"|\b(?:stomach pumped|pumped (?:my|his|her) stomach)\b",
+         None),
+        # calm or peace that follows a decision left unnamed
+        ("self-harm.broad-calm",
+         r"\b(?:calm|peaceful|at peace|relieved|relief|lighter|serene)\b(?! (?:about|with|"
+         r"regarding|since i decided to|now that i decided to)\b)(?: \w+){0,8} "
+         r"(?:made (?:my|the|a) decision|made up my mind|decided|my mind is made up)\b"
+         r"(?! (?:to|on|that|about|what|which|whether|where|if|against|between|for)\b)"
+         r"|\b(?:made (?:my|the|a) decision|made up my mind|my mind is made up)\b(?! (?:to|on|that|"
+         r"about|what|which|whether|where|if|against|between|for)\b)(?: \w+){0,6} (?:calm|"
+         r"peaceful|at peace|relieved|relief|lighter|serene)\b(?! (?:about|with|regarding)\b)"
+         r"|\bdecided (?:how|when|where) (?:it|this|things|i|everything) (?:ends|will end|is "
+         r"going to end|am going to)\b"
+         r"|\b(?:made|make|making) (?:my|his|her) peace\b(?! with (?:the|it|that|this|my|his|"
+         r"her|being|not|losing|leaving|how)\b)",
+         None),
+        # it will all be over soon, none of this will matter, don't worry about me
+        ("self-harm.broad-over-soon",
+         r"\b(?:it|this|everything|all this|all of this|it all) (?:will|is going to) (?:all )?be "
+         r"over (?:soon|by|tonight|tomorrow|before long|shortly|in)\b"
+         r"|\b(?:soon )?(?:none of (?:this|it)|nothing) (?:will|is going to) matter(?: (?:soon|"
+         r"anymore|any more|after tonight|tomorrow|much longer))?\b(?! (?:to|if|when|because)\b)"
+         r"|\b(?:do not|stop) worry(?:ing)? about me (?:anymore|any more|after)\b",
+         _ORDINARY_END),
+        # trapped, with a way out left unsaid; wanting the pain to stop for good
+        ("self-harm.broad-trapped",
+         r"\b(?:no|not see any|not see a|not find any|not see|not find a) (?:other )?way out\b"
+         r"(?: \w+){0,5} (?:except|but|other than|apart from|besides) (?:one|dying|death|this|"
+         r"that|the obvious|the one)\b"
+         r"|\b(?:make|want|need|wish)\b(?: \w+){0,4} (?:stop|end)\b(?: \w+){0,2} " + _FINAL
+         + r"\b|\b(?:want|need|wish)\b(?: \w+){0,3} (?:to )?stop (?:feeling|hurting|thinking|"
+         r"being)\b(?: \w+){0,2} " + _FINAL + r"\b",
+         r"\b(?:with (?:him|her|them|my)|relationship|smoking|drinking|habit|noise|rain|war|"
+         r"vaping|gambling|subscription|contract)\b"),
+        # self-punishment and injury until it bleeds or goes quiet
+        ("self-harm.broad-punish",
+         r"\bdeserve(?:s|d)? to (?:hurt|suffer|be hurt|be punished|feel pain|bleed|be in pain|rot|"
+         r"be alone forever)\b"
+         r"|\b(?:punch\w*|hit\w*|bang\w*|scratch\w*|pick\w*|bit|bite\w*|claw\w*|slam\w*|pull\w*|"
+         r"rub\w*|knock\w*) (?:\w+ ){0,5}(?:until|till) (?:my \w+|it|they|i|the skin) (?:\w+ )?"
+         r"(?:bleed\w*|bled|bruis\w*|break|breaks|broke|go numb|goes numb|am numb|goes quiet|"
+         r"go quiet|is quiet|feel nothing|stop feeling|stops)\b",
+         r"\b(?:shav\w*|cook\w*|training|gym|workout|garden\w*|cleaning|scrub\w*|door|button|"
+         r"code|keyboard|bag|dough|pillow)\b"),
+        # a past attempt: "my last attempt", "i've attempted before", injuries from it
+        ("self-harm.broad-attempt",
+         r"\b(?:my|his|her|their|a) (?:last|first|previous|second|third|latest|recent|earlier|"
+         r"other) attempts?\b(?! (?:at|to|on|in|of)\b)"
+         r"|\b" + _SELF_OR + r" (?:have |has |had |already |previously |once )*attempted\b"
+         r"(?= (?:before|once|twice|again|last|when|in \d+|years|months|and|but|so|as)\b|$)"
+         r"|\b(?:scared|afraid|worried|terrified) (?:that )?(?:i|he|she) (?:will|might|would|"
+         r"could|am going to|is going to) (?:do it|try it|try) again\b"
+         r"|\b(?:fresh|new|deep) (?:cuts|scars|burns|scratches|marks) (?:all )?(?:on|up and down|"
+         r"across|along) (?:my|his|her|their) (?:arms?|wrists?|thighs?|legs?|stomach|forearms?)\b"
+         r"(?! from\b)",
+         r"\b(?:shav\w*|cook\w*|kitchen|training|gym|garden\w*|cat|dog|kitten|rugby|football|"
+         r"climb\w*|bike|fell|accident\w*|surgery|operation|tattoo\w*)\b"),
+    )
+)  # fmt: skip
+
+
 # a broad pattern does not fire if a negator stands in the three words before it
 _NEG_BEFORE = 3
 
@@ -429,5 +688,12 @@ def findings(clean: str) -> list[tuple[str, str]]:
         for match in pattern.finditer(clean):
             if not _negated(clean, match.start()):
                 out.append((concern, name))
+                break
+    for name, pattern, unless in _SIGNS:
+        if unless is not None and unless.search(clean):
+            continue
+        for match in pattern.finditer(clean):
+            if not _negated(clean, match.start()):
+                out.append((SH, name))
                 break
     return out
