@@ -167,3 +167,19 @@ def test_after_fear_of_the_other_person_joint_exercises_are_not_offered(tmp_path
     blocked = replay(tmp_path, home, "exercise: quality-time\nturns: ['skip', 'no']\n")
     assert "Rebuild" not in said(blocked)
     assert not [r for r in blocked if str(r["state"]).startswith("quality-time.")]
+
+
+def test_asking_for_help_reads_the_lines_at_once_from_anywhere(tmp_path: Path) -> None:
+    records = replay(
+        tmp_path,
+        tmp_path / "home",
+        """\
+exercise: empathy
+profile: {name: Sam, other: Alex, relationship: partner}
+turns: ["yes", "5", "help", "I need someone to talk to", "stop"]
+""",
+    )
+    assert "say crisis line" in said(records)
+    safety = said(records, "safety")
+    assert "Here are people you can talk to" in safety and "9 8 8" in safety
+    assert records[-1]["reason"] == "safety"

@@ -95,6 +95,11 @@ COMMAND_PHRASES = {
         "wait", "let me think", "give me a moment", "one moment", "hang on", "um wait",
         "wait a second", "hang on a sec", "let me think about it",
     ],
+    "crisis": [
+        "crisis line", "the crisis lines please", "emergency", "this is an emergency",
+        "i'm in danger", "i need urgent help", "i need help right now", "give me the numbers",
+        "who can i call", "i need someone to talk to", "suicide hotline", "help line",
+    ],
 }  # fmt: skip
 
 
@@ -118,6 +123,8 @@ def test_every_command_has_phrases() -> None:
         "we never take a break together",
         "i always skip breakfast",
         "help me understand her",
+        "we had a crisis at work",
+        "the emergency is over",
         "go back to how it was",
         "i want to help",
         "i wish we could continue like this forever",

@@ -192,6 +192,7 @@ class DialogueManager:
         self.concern: Concern | None = None
         self.misheard = 0
         self.heard_confidence = 1.0
+        self.asked_for_help = False
         self._reply = Reply()
         self._place = Place()
         flow = [
@@ -375,9 +376,11 @@ class DialogueManager:
         name = re.escape(self.profile.other)
         return re.sub(rf"\b{name}(?:'s)?\b", "my partner", text, flags=re.IGNORECASE)
 
-    def _alarm(self, concern: Concern | None) -> None:
+    def _alarm(self, concern: Concern | None, asked: bool = False) -> None:
         """Stop the exercise and give the person people who can help, now."""
-        self._effect(ev.SafetyRaised(concern.value if concern else "unclear"), always=True)
+        kind = concern.value if concern else "asked" if asked else "unclear"
+        self._effect(ev.SafetyRaised(kind), always=True)
+        self.asked_for_help = asked
         if concern is Concern.ABUSE and not self.unsafe:
             self.unsafe = True
             self._effect(ev.MarkUnsafe(), always=True)
@@ -388,7 +391,9 @@ class DialogueManager:
         self._go("alarm")
 
     def _enter_safety(self) -> None:
-        concern = self.concern.value if self.concern else "general"
+        concern = (
+            self.concern.value if self.concern else "asked" if self.asked_for_help else "general"
+        )
         self._say(f"safety_ack_{concern}")
         self._say("safety_limits")
         self._resources(self.concern)
@@ -700,6 +705,10 @@ class DialogueManager:
         else:
             self._say("not_paused")
             self._reask()
+
+    def _cmd_crisis(self) -> None:
+        """The person asked for people who can help: read the lines at once, whatever else."""
+        self._alarm(None, asked=True)
 
     def _cmd_wait(self) -> None:
         self.waited = True

@@ -88,7 +88,10 @@ PHRASES: dict[str, tuple[str, ...]] = {
     "still_paused": ("We're paused. Say resume to go on, or stop to finish.",),
     "not_paused": ("We're not paused. Here's where we are.",),
     "repeat_nothing": ("There's nothing to repeat yet.",),
-    "help_commands": ("You can also say repeat, skip, back, pause, menu, or stop at any time.",),
+    "help_commands": (
+        "You can also say repeat, skip, back, pause, menu, or stop at any time. If you need "
+        "someone to talk to now, say crisis line.",
+    ),
     "slower": ("Of course. I'll speak more slowly.", "Sure, I'll slow down."),
     "faster": ("Sure, I'll speak a little faster.", "Okay, a bit quicker."),
     "slowest": ("That's as slow as I go.",),
@@ -145,6 +148,7 @@ PHRASES: dict[str, tuple[str, ...]] = {
         "can act.",
     ),
     "safety_ack_general": ("Thank you for telling me.",),
+    "safety_ack_asked": ("Of course. Here are people you can talk to, right now.",),
     "safety_limits": (
         "I'm only a practice coach, so I can't help with this myself. But people can, right "
         "now, any time of day.",

@@ -17,7 +17,7 @@ from coach.dialog import numbers
 
 COMMANDS = (
     "repeat", "help", "slower", "faster", "skip", "back", "pause", "resume",
-    "menu", "stop", "dont_save", "forget_session", "what_do_you_remember", "wait",
+    "menu", "stop", "dont_save", "forget_session", "what_do_you_remember", "wait", "crisis",
 )  # fmt: skip
 CONFIRM_BELOW = 0.6
 
@@ -82,6 +82,17 @@ _PATTERNS: dict[str, tuple[str, ...]] = {
         r"(?:sorry|sorry what|what was that|what was the question|whats the question)",
         r"what did you(?: just)? say",
         r"i (?:didnt|did not) (?:hear|catch|get) (?:that|it|you|what you said)",
+    ),
+    "crisis": (
+        r"(?:(?:the|a|your) )?(?:crisis|help|suicide|emergency|support|abuse|domestic violence)"
+        r" (?:line|lines|number|numbers|hotline|hotlines|phone numbers?)",
+        r"(?:this is an? )?(?:emergency|crisis)",
+        r"i(?:m| am) in (?:crisis|danger|trouble)",
+        r"i need (?:real|urgent|proper|serious) help(?: now)?",
+        r"i need help (?:now|right now|urgently)",
+        r"(?:give me|read me|tell me|what are) the (?:numbers|lines)",
+        r"who (?:can|could|should) i (?:call|ring|phone|talk to)(?: now| right now)?",
+        r"i need (?:someone|somebody) to talk to(?: now| right now)?",
     ),
     "help": (
         r"help(?: me out)?",
@@ -192,6 +203,24 @@ def parse_command(text: str) -> str | None:
     if match.lastgroup == "help" and _WANTING.intersection(match["lead"].split()):
         return None
     return match.lastgroup
+
+
+_SPOKEN_COMMANDS = (
+    "repeat", "say that again", "pardon", "i didn't catch that", "help", "what can i say",
+    "slower", "slow down", "faster", "speed up", "skip", "pass", "next question", "back",
+    "go back", "pause", "take a break", "resume", "continue", "carry on", "menu", "main menu",
+    "stop", "i'm done", "goodbye", "wait", "hold on", "let me think", "give me a moment",
+    "don't save this", "off the record", "forget this session", "what do you remember",
+    "crisis line", "emergency", "i need someone to talk to",
+)  # fmt: skip
+
+
+def command_phrases() -> tuple[str, ...]:
+    """Canonical spoken forms of every command, for speech grammars.
+
+    Lower-case, as a recogniser writes them; each one is read by `parse_command` as its command.
+    """
+    return _SPOKEN_COMMANDS
 
 
 # --- yes / no -----------------------------------------------------------------------------
