@@ -8,9 +8,13 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from coach import __version__
 from coach.errors import CoachError
+
+if TYPE_CHECKING:
+    from coach.config import Config
 
 log = logging.getLogger(__name__)
 
@@ -32,7 +36,44 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="with --debug, also log what you say (off by default: logs never hold your words)",
     )
+    voice = argparse.ArgumentParser(add_help=False)
+    voice.add_argument(
+        "--engine",
+        choices=("auto", "vosk", "pocketsphinx"),
+        default=None,
+        help="speech recognition (auto: Vosk if an English model is installed)",
+    )
+    voice.add_argument("--input-device", metavar="NAME|INDEX", help="microphone (coach devices)")
+    voice.add_argument("--output-device", metavar="NAME|INDEX", help="speaker (coach devices)")
+    parser.add_argument(
+        "--engine",
+        choices=("auto", "vosk", "pocketsphinx"),
+        default=None,
+        help="speech recognition (auto: Vosk if an English model is installed)",
+    )
+    parser.add_argument("--input-device", metavar="NAME|INDEX", help="microphone (coach devices)")
+    parser.add_argument("--output-device", metavar="NAME|INDEX", help="speaker (coach devices)")
+    parser.add_argument("--voice", metavar="ID", help="text-to-speech voice")
+    parser.add_argument(
+        "--barge-in",
+        choices=("keyword", "open", "off"),
+        default="keyword",
+        help="interrupting the coach: 'keyword' (say stop or wait; the default), 'open' (any "
+        "speech, for headsets) or 'off'",
+    )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    commands.add_parser("devices", help="list microphones and speakers")
+    commands.add_parser(
+        "doctor", parents=[voice], help="check each part voice needs, and say what to fix"
+    )
+    hear = commands.add_parser(
+        "hear", parents=[voice], help="recognise one answer from a WAV file or the microphone"
+    )
+    hear.add_argument("file", nargs="?", type=Path, help="a WAV file (default: the microphone)")
+    hear.add_argument(
+        "--expect", default="free", help="yes_no | scale | choice:ID,ID | free (default: free)"
+    )
+    hear.add_argument("--json", action="store_true", help="print JSON (the default)")
 
     replay = commands.add_parser("replay", help="run a whole session from a script file")
     replay.add_argument("script", type=Path, help="a YAML or JSON file of turns")
@@ -134,20 +175,62 @@ def _run(args: argparse.Namespace) -> int:
         from coach.commands import models_command
 
         return models_command(args)
+    if args.command == "devices":
+        from coach.commands import devices_command
+
+        return devices_command()
+    if args.command == "doctor":
+        from coach.doctor import doctor_command
+
+        config = _config()
+        return doctor_command(
+            _device(args.input_device, config.input_device),
+            _device(args.output_device, config.output_device),
+        )
+    if args.command == "hear":
+        from coach.commands import hear_command
+
+        return hear_command(
+            args.file,
+            args.expect,
+            args.engine or _config().engine,
+            _device(args.input_device, _config().input_device),
+        )
     if args.command == "replay":
         from coach.replay import replay_command
 
         return replay_command(
             args.script, as_json=args.json, seed=args.seed, transcripts=args.debug_transcripts
         )
-    from coach.textmode import run_text_session
+    if args.text:
+        from coach.textmode import run_text_session
 
-    if not args.text:
-        print(
-            "coach: voice is not available yet, so we'll type. (Use --text to skip this notice.)",
-            file=sys.stderr,
-        )
-    return run_text_session(exercise=args.exercise, transcripts=args.debug_transcripts)
+        return run_text_session(exercise=args.exercise, transcripts=args.debug_transcripts)
+    from coach.voice.run import VoiceOptions, run_voice_session
+
+    config = _config()
+    options = VoiceOptions(
+        engine=args.engine or config.engine,
+        input_device=_device(args.input_device, config.input_device),
+        output_device=_device(args.output_device, config.output_device),
+        voice=args.voice or config.voice,
+        barge_in=args.barge_in,
+    )
+    return run_voice_session(args.exercise, options, args.debug_transcripts)
+
+
+def _config() -> Config:
+    from coach.config import load_config
+    from coach.paths import data_dir
+
+    return load_config(data_dir())
+
+
+def _device(given: str | None, configured: str | int | None) -> str | int | None:
+    """A device named on the command line (a number means an index), else the configured one."""
+    if given is None:
+        return configured
+    return int(given) if given.isdigit() else given
 
 
 def _dialogs(args: argparse.Namespace) -> int:

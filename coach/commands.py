@@ -7,8 +7,13 @@ import json
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from coach.errors import CoachError
+
+if TYPE_CHECKING:
+    from coach.voice.asr import Recogniser
+    from coach.voice.format import AudioBlock
 from coach.journal import Journal, ask_passphrase, open_journal
 from coach.paths import data_dir
 
@@ -183,3 +188,68 @@ def models_command(args: argparse.Namespace) -> int:
     path = models.remove(args.name)
     print(f"removed {path}")
     return 0
+
+
+def devices_command() -> int:
+    from coach.voice.audio import list_devices
+
+    devices = list_devices()
+    if not devices:
+        print(
+            "No sound devices found. Check that a microphone and speaker are connected "
+            "(coach doctor tells more)."
+        )
+        return 1
+    for device in devices:
+        kinds = ", ".join(k for k, n in (("in", device.inputs), ("out", device.outputs)) if n)
+        print(f"{device.index:3}  {device.name:40} {kinds:8} {device.default_rate:.0f} Hz")
+    print("Choose with --input-device / --output-device (a name or an index), or in config.toml.")
+    return 0
+
+
+def hear_command(
+    file: Path | None, expect: str, engine: str, input_device: str | int | None
+) -> int:
+    from coach.voice.asr import load_recogniser
+    from coach.voice.hear import hear_file
+
+    recogniser = load_recogniser(engine)
+    if file is not None:
+        if not file.is_file():
+            raise CoachError(f"No WAV file at {file}.", "Check the path.")
+        result = hear_file(file, expect, recogniser)
+    else:
+        result = _hear_microphone(expect, recogniser, input_device)
+    print(json.dumps(result, ensure_ascii=False))
+    return 0
+
+
+def _hear_microphone(
+    expect: str, recogniser: Recogniser, device: str | int | None
+) -> dict[str, object]:
+    """Listen for one answer on the microphone (up to the silence window) and read it."""
+    import time
+
+    from coach.voice.audio import Microphone, to_mono_rate
+    from coach.voice.conversation import listen_for_turn
+    from coach.voice.format import SPEECH
+    from coach.voice.hear import parse_expect, understand
+
+    expectation, options, scale = parse_expect(expect)
+    print("Listening... say your answer.", file=sys.stderr)
+    with Microphone(device) as mic:
+
+        def read(timeout: float) -> AudioBlock | None:
+            block = mic.read(timeout)
+            return None if block is None else to_mono_rate(block, SPEECH.rate)
+
+        started = time.monotonic()
+        turn = listen_for_turn(read, recogniser, expectation, pause=8.0)
+    reading = understand(turn.text, expectation.kind, options, scale)
+    return {
+        "text": turn.text,
+        "intent": reading.intent if turn.kind == "speech" else "silence",
+        "value": reading.value,
+        "confidence": round(turn.confidence * reading.confidence, 3),
+        "seconds": round(time.monotonic() - started, 3),
+    }

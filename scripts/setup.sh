@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Set up the coach on Debian, Ubuntu or Raspberry Pi OS: system packages, a virtual
 # environment in .venv, and the coach itself. Safe to run again; it only adds what is missing.
-#   scripts/setup.sh          what you need to use the coach
-#   scripts/setup.sh --dev    also the tools to test it (pytest, hypothesis, ruff, mypy)
+#   scripts/setup.sh          what you need to use the coach, by voice or typing
+#   scripts/setup.sh --dev    also what the tests need (pytest, hypothesis, ruff, mypy, a
+#                             PulseAudio server for virtual devices, a small Vosk model)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-extras=""
+extras="[voice]"
 [[ "${1:-}" == "--dev" ]] && extras="[dev]"
 
 say() { printf 'setup: %s\n' "$*"; }
@@ -51,8 +52,15 @@ if ! "$python" -c 'import venv, ensurepip' 2>/dev/null; then
     apt_install "python${version}-venv"
 fi
 
-# Graphviz draws `coach dialogs graph --out FILE.svg`; the tests check that it does.
-[[ -n "$extras" ]] && apt_install graphviz
+# Voice: espeak-ng speaks (through pyttsx3), PortAudio reaches the sound card.
+if command -v apt-get >/dev/null; then
+    apt_install espeak-ng libportaudio2
+fi
+# The tests also need a PulseAudio server with virtual devices (scripts/pulse-test-server.sh),
+# sox and espeak-ng to make test speech, and Graphviz to draw `coach dialogs graph --out`.
+if [[ "$extras" == "[dev]" ]]; then
+    apt_install pulseaudio pulseaudio-utils libasound2-plugins sox graphviz
+fi
 
 if [[ ! -x .venv/bin/python ]]; then
     say "creating the virtual environment in .venv"

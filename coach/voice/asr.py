@@ -1,0 +1,514 @@
+"""Speech recognition: the Recogniser interface and its PocketSphinx and Vosk engines.
+
+A recogniser listens for one utterance at a time: `listen(expect)` returns an Utterance that
+takes audio as it arrives (`accept`), can say what it has heard so far (`partial`), and gives
+the final `Heard` at `finish`. Questions with a short list of possible answers are recognised
+against a grammar of those phrases (see `grammar.py`); free answers use the engine's full
+language model. Audio in any rate or channel count is converted as it streams in.
+
+Engines, and their heavy imports, load only when constructed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol
+
+from coach.errors import CoachError
+from coach.voice.format import SPEECH, AudioBlock, AudioFormat
+from coach.voice.grammar import Expectation, restrict
+from coach.voice.wavfile import samples, to_mono
+
+if TYPE_CHECKING:
+    import numpy as np
+
+log = logging.getLogger(__name__)
+
+UNKNOWN = "[unk]"
+"""The word Vosk writes for speech outside its grammar (if the model has it, as the English
+ones do): kept in `Heard.words`, left out of `Heard.text`."""
+
+
+@dataclass(frozen=True)
+class Word:
+    """One recognised word and where it was said."""
+
+    text: str
+    start: float
+    """Seconds from the start of the utterance's audio."""
+    end: float
+    """Seconds from the start of the utterance's audio."""
+    confidence: float
+    """0..1: the engine's posterior probability that this word is right."""
+
+
+@dataclass(frozen=True)
+class Heard:
+    """What a recogniser heard in one utterance."""
+
+    text: str
+    """Lower-case words, single spaces; "" if nothing intelligible was said."""
+    confidence: float
+    """0..1: how sure the engine is of `text` (0 when nothing was heard)."""
+    words: tuple[Word, ...]
+    """The words with timings; may include "[unk]" for speech outside the grammar."""
+    engine: str
+    audio_seconds: float
+    """Seconds of audio the utterance was given (before any resampling)."""
+
+
+class Utterance(Protocol):
+    """One stretch of speech being recognised as it arrives."""
+
+    def accept(self, block: AudioBlock) -> None:
+        """Decode more audio, in any rate or channel count (16-bit)."""
+
+    def partial(self) -> str:
+        """What has been heard so far (may change until `finish`)."""
+
+    def finish(self) -> Heard:
+        """The final result; the utterance takes no more audio afterwards."""
+
+
+class Recogniser(Protocol):
+    """A speech recognition engine, ready to listen."""
+
+    name: str
+    format: AudioFormat
+    """The audio it decodes natively; other formats are converted on the way in."""
+
+    def listen(self, expect: Expectation) -> Utterance:
+        """Start an utterance listening for what `expect` allows (one at a time)."""
+
+
+class _Stream:
+    """Converts incoming blocks to mono 16-bit at `rate`, resampling as they stream in."""
+
+    def __init__(self, rate: int) -> None:
+        self.rate = rate
+        self.seconds = 0.0
+        self._source_rate: int | None = None
+        self._resampler: Any = None
+
+    def convert(self, block: AudioBlock, last: bool = False) -> bytes:
+        if block.format.width != 2:
+            raise ValueError(f"recognisers take 16-bit audio, not {8 * block.format.width}-bit")
+        self.seconds += block.seconds
+        mono = to_mono(block)
+        if self._source_rate is None:
+            self._source_rate = mono.format.rate
+        elif mono.format.rate != self._source_rate:
+            raise ValueError(
+                f"audio changed from {self._source_rate} Hz to {mono.format.rate} Hz mid-utterance"
+            )
+        if mono.format.rate == self.rate:
+            return mono.pcm
+        if self._resampler is None:
+            import soxr
+
+            self._resampler = soxr.ResampleStream(mono.format.rate, self.rate, 1, dtype="int16")
+        out: np.ndarray[Any, Any] = self._resampler.resample_chunk(samples(mono), last=last)
+        return out.astype("<i2").tobytes()
+
+    def flush(self) -> bytes:
+        """The resampler's last samples, once the audio has ended."""
+        if self._resampler is None or self._source_rate is None:
+            return b""
+        return self.convert(AudioBlock(b"", AudioFormat(self._source_rate)), last=True)
+
+
+# --- PocketSphinx -------------------------------------------------------------------------
+
+_SPHINX_FILLERS = frozenset(("<s>", "</s>", "<sil>", "(NULL)", "[NOISE]", "++NOISE++"))
+DITHER = 33.0
+"""Standard deviation (in 16-bit steps, about -60 dBFS) of the noise PocketSphinx input gets.
+
+PocketSphinx misreads digital silence (exact zeros, as in padded files or synthetic speech):
+its features for all-zero frames are extreme, and in a grammar search the silence model then
+swallows quiet sounds like "s". A noise floor far below any microphone's own fixes that
+(measured: isolated espeak-ng words 54% -> 82%, human digits at 8 kHz 68% -> 84%).
+"""
+
+
+class _SphinxVocabulary:
+    def __init__(self, decoder: Any) -> None:
+        self._decoder = decoder
+        self._known: dict[str, bool] = {}
+
+    def __contains__(self, word: object) -> bool:
+        if not isinstance(word, str):
+            return False
+        if word not in self._known:
+            self._known[word] = self._decoder.lookup_word(word) is not None
+        return self._known[word]
+
+
+class PocketSphinxRecogniser:
+    """PocketSphinx 5 with its bundled US English model (or another Sphinx model folder).
+
+    The lattice best-path pass is off (`bestpath=False`): with a grammar it often returned a
+    path that stops inside a phrase ("three out of"), which is no answer at all.
+
+    Confidence: for a grammar, `hyp().prob` (PocketSphinx's posterior of the hypothesis; near
+    1.0 for most complete phrases without the lattice pass), and 0 when the search ended
+    inside a phrase, i.e. the speech did not fit the grammar. For free speech, the mean of the
+    words' posteriors (`seg()[i].prob`), as a sentence's posterior shrinks with its length.
+    Neither is calibrated: the intent parsers' confidence and a confirmation question do the
+    real work.
+    """
+
+    name = "pocketsphinx"
+    format = SPEECH
+
+    def __init__(self, model_dir: Path | None = None) -> None:
+        import pocketsphinx
+
+        folder = Path(model_dir or Path(pocketsphinx.get_model_path()) / "en-us")
+        hmm, lm, dictionary = _sphinx_files(folder)
+        self.model_dir = folder
+        self._decoder = pocketsphinx.Decoder(
+            hmm=str(hmm), lm=str(lm), dict=str(dictionary), bestpath=False, loglevel="FATAL"
+        )
+        self._free_search: str = self._decoder.current_search()
+        self._grammars: set[str] = set()
+        self._current: _SphinxUtterance | None = None
+        self.vocabulary = _SphinxVocabulary(self._decoder)
+
+    def listen(self, expect: Expectation) -> Utterance:
+        if self._current is not None:
+            self._current.abandon()
+        phrases = restrict(expect.phrases, self.vocabulary)
+        self._decoder.activate_search(self._search_for(phrases))
+        self._current = _SphinxUtterance(self, self._decoder, frozenset(phrases))
+        return self._current
+
+    def _search_for(self, phrases: tuple[str, ...]) -> str:
+        if not phrases:
+            return self._free_search
+        name = "g" + hashlib.sha1("|".join(phrases).encode()).hexdigest()[:16]
+        if name not in self._grammars:
+            alternatives = " | ".join(phrases)
+            jsgf = f"#JSGF V1.0;\ngrammar coach;\npublic <answer> = {alternatives};\n"
+            self._decoder.add_jsgf_string(name, jsgf)
+            self._grammars.add(name)
+        return name
+
+    def _done(self, utterance: _SphinxUtterance) -> None:
+        if self._current is utterance:
+            self._current = None
+
+
+class _SphinxUtterance:
+    def __init__(
+        self, owner: PocketSphinxRecogniser, decoder: Any, phrases: frozenset[str]
+    ) -> None:
+        import numpy as np
+
+        self._owner = owner
+        self._decoder = decoder
+        self._phrases = phrases  # empty: free recognition
+        self._stream = _Stream(SPEECH.rate)
+        self._noise = np.random.default_rng(0)  # the same dither every time: repeatable results
+        self._open = True
+        decoder.start_utt()
+
+    def accept(self, block: AudioBlock) -> None:
+        self._check_open()
+        self._process(self._stream.convert(block))
+
+    def _process(self, pcm: bytes) -> None:
+        import numpy as np
+
+        if not pcm:
+            return
+        values = np.frombuffer(pcm, dtype="<i2") + self._noise.normal(0.0, DITHER, len(pcm) // 2)
+        dithered = np.clip(np.round(values), -32768, 32767).astype("<i2").tobytes()
+        self._decoder.process_raw(dithered, False, False)
+
+    def partial(self) -> str:
+        self._check_open()
+        hyp = self._decoder.hyp()
+        return str(hyp.hypstr) if hyp is not None else ""
+
+    def finish(self) -> Heard:
+        self._check_open()
+        self._process(self._stream.flush())
+        self._decoder.end_utt()
+        self._open = False
+        self._owner._done(self)
+        hyp = self._decoder.hyp()
+        frate = float(self._decoder.config["frate"])
+        words = tuple(
+            Word(_base_word(s.word), s.start_frame / frate, (s.end_frame + 1) / frate, s.prob)
+            for s in (self._decoder.seg() or ())
+            if s.word not in _SPHINX_FILLERS
+        )
+        text = " ".join(w.text for w in words)
+        if not text or hyp is None or (self._phrases and text not in self._phrases):
+            confidence = 0.0
+        elif self._phrases:
+            confidence = float(hyp.prob)
+        else:
+            confidence = sum(w.confidence for w in words) / len(words)
+        return Heard(text, _unit(confidence), words, "pocketsphinx", self._stream.seconds)
+
+    def abandon(self) -> None:
+        """End without a result (another utterance is starting on the same decoder)."""
+        if self._open:
+            self._decoder.end_utt()
+            self._open = False
+
+    def _check_open(self) -> None:
+        if not self._open:
+            raise RuntimeError("this utterance is finished; call listen() for a new one")
+
+
+def _sphinx_files(folder: Path) -> tuple[Path, Path, Path]:
+    """The acoustic model folder, language model and dictionary inside a Sphinx model folder."""
+    hmms = sorted(p.parent for p in folder.glob("*/mdef"))
+    words = [p for p in sorted(folder.iterdir()) if "-phone" not in p.name]  # not phone LMs
+    lms = [p for p in words if p.name.endswith(".lm.bin")] or [
+        p for p in words if p.name.endswith(".lm")
+    ]
+    dicts = [p for p in words if p.name.endswith(".dict")]
+    if not (hmms and lms and dicts):
+        raise CoachError(
+            f"{folder} is not a PocketSphinx model folder "
+            "(it needs an acoustic model folder, a *.lm.bin and a *.dict).",
+            "Leave the model unset to use the English model that comes with PocketSphinx.",
+        )
+    return hmms[0], lms[0], dicts[0]
+
+
+def _base_word(word: str) -> str:
+    """ "really(2)" -> "really": PocketSphinx marks alternative pronunciations."""
+    return word.split("(", 1)[0] if word.endswith(")") else word
+
+
+def _unit(value: float) -> float:
+    return min(1.0, max(0.0, value))
+
+
+# --- Vosk ---------------------------------------------------------------------------------
+
+_VOSK_MODELS: dict[Path, Any] = {}
+_VOSK_LOCK = threading.Lock()
+
+
+def shared_vosk_model(model_dir: Path) -> Any:
+    """The one vosk.Model for a folder, loaded on first use (a model takes 100s of MB)."""
+    key = Path(model_dir).resolve()
+    with _VOSK_LOCK:
+        if key not in _VOSK_MODELS:
+            import vosk
+
+            vosk.SetLogLevel(-1)  # warnings only: no LOG lines
+            if not (key / "am" / "final.mdl").is_file():
+                raise CoachError(
+                    f"{key} is not a Vosk model folder (no am/final.mdl).",
+                    "Download one with `coach models download small-en-us`.",
+                )
+            try:  # a path only: Model(lang=...) and Model(model_name=...) download from the web
+                _VOSK_MODELS[key] = vosk.Model(str(key))
+            except Exception as error:  # vosk raises a bare Exception
+                raise CoachError(f"Vosk could not load the model in {key}.", str(error)) from error
+        return _VOSK_MODELS[key]
+
+
+class VoskVocabulary:
+    """The words a Vosk model knows, asked of the model itself (`vosk_model_find_word`).
+
+    Small models ship no words.txt (their word list is only inside graph/Gr.fst), so the
+    model is asked word by word; answers are cached.
+    """
+
+    def __init__(self, model: Any) -> None:
+        self._model = model
+        self._known: dict[str, bool] = {}
+
+    def __contains__(self, word: object) -> bool:
+        if not isinstance(word, str):
+            return False
+        if word not in self._known:
+            self._known[word] = self._model.vosk_model_find_word(word) >= 0
+        return self._known[word]
+
+
+class VoskRecogniser:
+    """Vosk (Kaldi) with a downloaded model; all recognisers of one model folder share it.
+
+    Grammars need a model with a dynamic graph (graph/Gr.fst and HCLr.fst: the "small"
+    models). Big models with a static graph/HCLG.fst ignore grammars, so they always
+    recognise freely. Confidence is the mean of the words' confidences ("conf").
+
+    A grammar recogniser (KaldiRecognizer) is made per utterance: that takes milliseconds.
+    A free one is made once and reused (FinalResult resets it): with a small model, a new
+    one spends about a second warming up on its first audio. It keeps adapting to the voice
+    (i-vectors) from one answer to the next, so the same audio may be heard a little
+    differently later in a session.
+    """
+
+    name = "vosk"
+    format = SPEECH
+
+    def __init__(self, model_dir: Path) -> None:
+        self.model_dir = Path(model_dir)
+        self._model = shared_vosk_model(self.model_dir)
+        graph = self.model_dir / "graph"
+        self.grammars = (graph / "Gr.fst").is_file() or not (graph / "HCLG.fst").is_file()
+        self.vocabulary = VoskVocabulary(self._model)
+        self._free: _Kaldi | None = None
+        self._current: _VoskUtterance | None = None
+
+    def listen(self, expect: Expectation) -> Utterance:
+        import vosk
+
+        if self._current is not None:
+            self._current.abandon()
+        phrases = restrict(expect.phrases, self.vocabulary) if self.grammars else ()
+        if phrases and UNKNOWN in self.vocabulary:  # not every model has it (Korean: no)
+            phrases = (*phrases, UNKNOWN)
+        rate = float(SPEECH.rate)
+        if phrases:
+            grammar = json.dumps(list(phrases), ensure_ascii=False)
+            kaldi = _Kaldi(vosk.KaldiRecognizer(self._model, rate, grammar))
+        else:
+            if self._free is None:
+                self._free = _Kaldi(vosk.KaldiRecognizer(self._model, rate))
+            kaldi = self._free
+        self._current = _VoskUtterance(self, kaldi)
+        return self._current
+
+    def _abandoned(self, kaldi: _Kaldi) -> None:
+        # Reset() does not drop audio already buffered: that would leak into the next answer.
+        if kaldi is self._free:
+            self._free = None
+
+
+class _Kaldi:
+    """A KaldiRecognizer and how much audio it has had: its word times count from its start."""
+
+    def __init__(self, recognizer: Any) -> None:
+        recognizer.SetWords(True)
+        self.recognizer = recognizer
+        self.seconds = 0.0
+
+
+class _VoskUtterance:
+    def __init__(self, owner: VoskRecogniser, kaldi: _Kaldi) -> None:
+        self._owner = owner
+        self._kaldi = kaldi
+        self._recognizer = kaldi.recognizer
+        self._offset = kaldi.seconds  # seconds this recogniser heard before this utterance
+        self._stream = _Stream(SPEECH.rate)
+        self._results: list[dict[str, Any]] = []  # one per endpoint Vosk found mid-stream
+        self._open = True
+
+    def accept(self, block: AudioBlock) -> None:
+        self._check_open()
+        self._process(self._stream.convert(block))
+
+    def _process(self, pcm: bytes) -> None:
+        # A True return means Vosk found an endpoint: that segment's result must be
+        # collected now, or the next audio replaces it.
+        self._kaldi.seconds += SPEECH.seconds(len(pcm))
+        if pcm and self._recognizer.AcceptWaveform(pcm):
+            self._results.append(json.loads(self._recognizer.Result()))
+
+    def partial(self) -> str:
+        self._check_open()
+        current = json.loads(self._recognizer.PartialResult()).get("partial", "")
+        return _text([*(r.get("text", "") for r in self._results), current])
+
+    def finish(self) -> Heard:
+        self._check_open()
+        self._process(self._stream.flush())
+        self._results.append(json.loads(self._recognizer.FinalResult()))  # also resets it
+        self._open = False
+        start = self._offset
+        words = tuple(
+            Word(w["word"], max(0.0, w["start"] - start), w["end"] - start, _unit(w["conf"]))
+            for result in self._results
+            for w in result.get("result", [])
+        )
+        known = [w for w in words if w.text != UNKNOWN]
+        confidence = sum(w.confidence for w in known) / len(known) if known else 0.0
+        return Heard(_text(w.text for w in known), confidence, words, "vosk", self._stream.seconds)
+
+    def abandon(self) -> None:
+        """End without a result (another utterance is starting)."""
+        if self._open:
+            self._owner._abandoned(self._kaldi)
+            self._open = False
+
+    def _check_open(self) -> None:
+        if not self._open:
+            raise RuntimeError("this utterance is finished; call listen() for a new one")
+
+
+def _text(parts: Any) -> str:
+    return " ".join(w for part in parts for w in str(part).split() if w != UNKNOWN)
+
+
+# --- finding and choosing an engine -------------------------------------------------------
+
+
+def default_model_dirs() -> list[Path]:
+    """Where downloaded models are looked for: the data folder's models/, then the repo's."""
+    from coach.paths import data_dir
+
+    return [data_dir() / "models", Path(__file__).resolve().parents[2] / "models"]
+
+
+def find_vosk_model(language: str, search: Sequence[Path] | None = None) -> Path | None:
+    """A Vosk model folder for `language` ("en", "en-us", "ko") in or among `search` folders.
+
+    A folder qualifies if it holds am/final.mdl and its name, or its parent's, contains the
+    language as whole dash-separated parts ("vosk-model-small-en-us-0.15" is "en" and
+    "en-us"). Exact-dialect and small models are preferred.
+    """
+    wanted = language.lower().replace("_", "-").split("-")
+    found: list[Path] = []
+    for root in search if search is not None else default_model_dirs():
+        if not root.is_dir():
+            continue
+        for folder in [root, *sorted(p for p in root.iterdir() if p.is_dir())]:
+            if (folder / "am" / "final.mdl").is_file() and (
+                _names_language(folder.name, wanted) or _names_language(folder.parent.name, wanted)
+            ):
+                found.append(folder)
+    if not found:
+        return None
+    return min(found, key=lambda p: ("small" not in p.name, len(p.name), str(p)))
+
+
+def _names_language(name: str, wanted: list[str]) -> bool:
+    parts = name.lower().replace("_", "-").split("-")
+    n = len(wanted)
+    return any(parts[i : i + n] == wanted for i in range(len(parts) - n + 1))
+
+
+def load_recogniser(engine: str = "auto", models: Sequence[Path] | None = None) -> Recogniser:
+    """The engine to use: "vosk", "pocketsphinx", or "auto" (Vosk if an English model is
+    installed, else PocketSphinx, which needs no download)."""
+    if engine not in ("auto", "vosk", "pocketsphinx"):
+        raise CoachError(f"Unknown speech engine '{engine}'.", "Use auto, vosk or pocketsphinx.")
+    model = find_vosk_model("en", models) if engine != "pocketsphinx" else None
+    if model is not None:
+        log.info("Recognising speech with Vosk (%s)", model)
+        return VoskRecogniser(model)
+    if engine == "vosk":
+        where = ", ".join(str(p) for p in (models if models is not None else default_model_dirs()))
+        raise CoachError(
+            f"No English Vosk model found (looked in {where}).",
+            "Get one with `coach models download small-en-us`; until then PocketSphinx works: "
+            "use --engine pocketsphinx (or auto).",
+        )
+    log.info("Recognising speech with PocketSphinx")
+    return PocketSphinxRecogniser()

@@ -1,0 +1,174 @@
+"""The phrases a person may say at each kind of question, for grammar-constrained recognition.
+
+A recogniser that listens for a short list of phrases hears them far more reliably than one
+that listens for any English. Each list covers how people really answer ("yeah", "about
+seven", "the second one") plus every spoken command, and nothing else: `coach.dialog.understand`
+still decides what was meant. Free answers get no grammar at all.
+
+Phrases are lower-case words separated by single spaces, apostrophes kept ("i'm not sure"),
+as recognisers write them. A phrase can only be recognised if every word is in the engine's
+vocabulary: `restrict` drops the others.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Container, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from coach.dialog.understand import command_phrases, normalise
+
+KINDS = ("yes_no", "scale", "choice", "free")
+
+YES_NO = (
+    "yes", "yeah", "yep", "yup", "sure", "of course", "definitely", "absolutely", "okay",
+    "alright", "yes please", "i think so", "i guess so", "sounds good", "go ahead", "i'm ready",
+    "let's do it", "no", "nope", "nah", "no thanks", "not really", "not yet", "not now",
+    "i don't think so", "i'm not ready", "i'd rather not", "maybe", "i'm not sure", "not sure",
+    "i don't know", "kind of", "a little",
+)  # fmt: skip
+"""Ways of answering a yes/no question, including the unsure ones (understood as "unclear")."""
+
+_UNITS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"]
+_TEENS = [
+    "ten",
+    "eleven",
+    "twelve",
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+    "seventeen",
+    "eighteen",
+    "nineteen",
+]
+_TENS = ["twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
+_ORDINALS = [
+    "first",
+    "second",
+    "third",
+    "fourth",
+    "fifth",
+    "sixth",
+    "seventh",
+    "eighth",
+    "ninth",
+    "tenth",
+]
+_ZERO_PHRASES = ("none", "nothing", "not at all")
+_NUMBER_FRAMES = ("{n}", "about {n}", "{n} out of {high}")
+# Each extra frame or command phrase is one more way for a number to be misheard. On the human
+# digit recordings (PocketSphinx), numbers with five frames, "N or N+1" and every command were
+# right 62% of the time; with these three frames and the core commands, 78% (scripts/bench.py).
+CORE_COMMANDS = (
+    "repeat", "say that again", "help", "skip", "pass", "go back", "pause", "wait",
+    "let me think", "menu", "stop", "crisis line",
+)  # fmt: skip
+"""The commands listened for at a number question: the ones people need there."""
+
+
+class OptionLike(Protocol):
+    """What a choice option needs to offer (dialog.spec.Option and understand.Option do)."""
+
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def label(self) -> str: ...
+
+    @property
+    def synonyms(self) -> tuple[str, ...]: ...
+
+
+@dataclass(frozen=True)
+class Expectation:
+    """What the coach is listening for at one question."""
+
+    kind: str
+    """ "yes_no" | "scale" | "choice" | "free"."""
+    phrases: tuple[str, ...] = ()
+    """Lower-case phrases to listen for; empty means free recognition (any words)."""
+
+    @property
+    def constrained(self) -> bool:
+        """Whether recognition should be limited to `phrases`."""
+        return bool(self.phrases)
+
+
+FREE = Expectation("free")
+
+
+def number_words(n: int) -> str:
+    """A whole number from -999 to 999 as a recogniser writes it: 42 -> "forty two"."""
+    if n < 0:
+        return "minus " + number_words(-n)
+    if n >= 1000:
+        raise ValueError(f"{n} is too large for a spoken scale")
+    if n >= 100:
+        hundreds, rest = divmod(n, 100)
+        words = f"{_UNITS[hundreds]} hundred"
+        return f"{words} and {number_words(rest)}" if rest else words
+    if n < 10:
+        return _UNITS[n]
+    if n < 20:
+        return _TEENS[n - 10]
+    tens, unit = divmod(n, 10)
+    return _TENS[tens - 2] + (f" {_UNITS[unit]}" if unit else "")
+
+
+def scale_phrases(low: int, high: int) -> tuple[str, ...]:
+    """Ways of giving a number from low to high: "seven", "about seven", "seven out of ten"."""
+    top = number_words(high)
+    found: list[str] = []
+    for n in range(low, high + 1):
+        found += [frame.format(n=number_words(n), high=top) for frame in _NUMBER_FRAMES]
+    if low == 0:
+        found += _ZERO_PHRASES
+    return _unique(found)
+
+
+def choice_phrases(options: Sequence[OptionLike]) -> tuple[str, ...]:
+    """Ways of picking an option: its label, id and synonyms, or its position."""
+    found: list[str] = []
+    for option in options:
+        for name in (option.label, option.id.replace("_", " ").replace("-", " "), *option.synonyms):
+            said = normalise(name)
+            found += [said, f"the {said}"] if said else []
+    for position in range(1, min(len(options), len(_ORDINALS)) + 1):
+        ordinal, number = _ORDINALS[position - 1], number_words(position)
+        found += [ordinal, f"the {ordinal} one", f"number {number}", f"option {number}"]
+    return _unique(found)  # not "the last one": understand reads it as the command "back"
+
+
+def expectation_for(
+    expect: str, options: Sequence[OptionLike] = (), scale: tuple[int, int] = (0, 10)
+) -> Expectation:
+    """The phrases to listen for at a question expecting `expect` (a dialog State's `expect`).
+
+    "none" and "free" listen for anything; the others add every spoken command.
+    """
+    if expect in ("free", "none"):
+        return FREE
+    if expect == "yes_no":
+        answers: tuple[str, ...] = YES_NO
+    elif expect == "scale":
+        return Expectation(expect, _unique([*scale_phrases(*scale), *CORE_COMMANDS]))
+    elif expect == "choice":
+        answers = choice_phrases(options)
+    else:
+        raise ValueError(f"unknown kind of question {expect!r}; use one of {', '.join(KINDS)}")
+    return Expectation(expect, _unique([*answers, *command_phrases()]))
+
+
+def restrict(phrases: Iterable[str], vocabulary: Container[str]) -> tuple[str, ...]:
+    """The phrases whose every word is in the vocabulary, in order."""
+    return tuple(p for p in phrases if p.split() and all(w in vocabulary for w in p.split()))
+
+
+def restrict_expectation(expect: Expectation, vocabulary: Container[str]) -> Expectation:
+    """The expectation with phrases an engine cannot hear removed (free stays free)."""
+    return Expectation(expect.kind, restrict(expect.phrases, vocabulary))
+
+
+def _unique(phrases: Iterable[str]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(" ".join(p.split()) for p in phrases if p.strip()))

@@ -1,0 +1,188 @@
+"""A whole session by voice, through the virtual microphone and speaker of a PulseAudio server.
+
+A scripted person listens to the coach on the virtual speaker and, once it has asked and gone
+quiet, speaks their answer (espeak-ng) into the virtual microphone. Afterwards every question
+the coach asked is found again in the recording of the speaker by a recogniser that is told
+the exercise's prompts, and must be the question the coach meant to ask.
+"""
+
+from __future__ import annotations
+
+import os
+import queue
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from coach.voice.format import SPEECH, AudioBlock
+from tests.conftest import REPO
+from tests.voice.pulse import RECORD, SpeakerRecording, play_into_mic, pulse_server
+
+__all__ = ["pulse_server"]
+
+pytestmark = [pytest.mark.audio, pytest.mark.usefixtures("pulse_server")]
+
+QUIET = 300.0
+"""RMS below this (16-bit units) counts as the coach being quiet."""
+
+
+def espeak(folder: Path, text: str) -> Path:
+    path = folder / f"{abs(hash(text))}.wav"
+    if not path.exists():
+        subprocess.run(["espeak-ng", "-v", "en-us", "-s", "150", "-w", str(path), text], check=True)
+    return path
+
+
+class Listener:
+    """Follows the level of the virtual speaker as it is recorded."""
+
+    def __init__(self, recording: Path) -> None:
+        self.recording = recording
+
+    def quiet_for(self, seconds: float) -> bool:
+        data = self.recording.read_bytes()
+        tail = data[-int(RECORD.bytes_per_second * seconds) // 2 * 2 :]
+        if len(tail) < RECORD.bytes_per_second * seconds * 0.9:
+            return False
+        samples = np.frombuffer(tail, dtype="<i2").astype(np.float64)
+        return float(np.sqrt((samples**2).mean())) < QUIET
+
+    def wait_until_quiet(self, seconds: float = 0.6, timeout: float = 60) -> None:
+        deadline = time.monotonic() + timeout
+        while not self.quiet_for(seconds):
+            assert time.monotonic() < deadline, "the coach never went quiet"
+            time.sleep(0.05)
+
+
+class CoachProcess:
+    """`coach` in voice mode, its printed lines collected as they come."""
+
+    def __init__(self, home: Path, *args: str) -> None:
+        env = {**os.environ, "COACH_HOME": str(home), "PULSE_CLIENTCONFIG": ""}
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "coach", *args],
+            cwd=REPO,
+            env=env,
+            text=True,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+        self.lines: queue.Queue[str] = queue.Queue()
+        self.said: list[str] = []
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        assert self.process.stdout is not None
+        for line in self.process.stdout:
+            self.lines.put(line.rstrip("\n"))
+
+    def next_question(self, timeout: float = 90) -> str | None:
+        """The next line that asks something; None once the coach has finished."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                line = self.lines.get(timeout=0.5)
+            except queue.Empty:
+                if self.process.poll() is not None and self.lines.empty():
+                    return None
+                continue
+            text = line.removeprefix("coach: ")
+            self.said.append(text)
+            if text.endswith("?"):
+                return text
+        raise AssertionError(f"no question within {timeout} s; said {self.said[-3:]}")
+
+
+ANSWERS = {
+    "how close": "seven",
+    "Shall we begin": "yes",
+    "Ready to start": "yes",
+    "quality you value": "kindness",
+    "else do you value": "humour",
+    "second quality": "humour",
+    "third": "patience",
+    "When did you last see": "last sunday at breakfast",
+    "recall a time": "when my car broke down",
+    "notice it last": "yesterday evening",
+    "How would you like to tell them": "a letter",
+    "When could you do it": "friday evening",
+    "say it aloud now": "no",
+}
+
+
+def answer_for(question: str) -> str:
+    for cue, answer in ANSWERS.items():
+        if cue.lower() in question.lower():
+            return answer
+    raise AssertionError(f"the scripted person has no answer for: {question}")
+
+
+def seed_home(home: Path, tmp_path: Path) -> None:
+    """Consent and profile given once, in text, so the voice session starts with the check-in."""
+    script = tmp_path / "seed.yaml"
+    script.write_text(
+        "profile: {name: Sam, other: Alex, relationship: partner}\nturns: ['yes', 'stop']\n"
+    )
+    subprocess.run(
+        [sys.executable, "-m", "coach", "replay", str(script)],
+        check=True,
+        env={**os.environ, "COACH_HOME": str(home)},
+        cwd=REPO,
+        capture_output=True,
+    )
+
+
+def test_a_whole_exercise_by_voice(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    seed_home(home, tmp_path)
+    recording = tmp_path / "speaker.raw"
+    questions: list[tuple[str, float, float]] = []
+    with SpeakerRecording(recording):
+        listener = Listener(recording)
+        coach = CoachProcess(home, "--exercise", "appreciation", "--engine", "pocketsphinx")
+        answered = 0.0
+        try:
+            while (question := coach.next_question()) is not None:
+                listener.wait_until_quiet()
+                asked_until = len(recording.read_bytes()) / RECORD.bytes_per_second
+                questions.append((question, answered, asked_until))
+                play_into_mic(espeak(tmp_path, answer_for(question))).wait(timeout=30)
+                answered = len(recording.read_bytes()) / RECORD.bytes_per_second
+            assert coach.process.wait(timeout=30) == 0, coach.process.stderr.read()  # type: ignore[union-attr]
+        finally:
+            if coach.process.poll() is None:
+                coach.process.kill()
+    assert any("Here is what you shared today" in line for line in coach.said)
+    assert any("kind" in line.lower() for line in coach.said), coach.said
+    assert len(questions) >= 12
+    check_the_coach_was_heard(recording, questions)
+
+
+def check_the_coach_was_heard(recording: Path, questions: list[tuple[str, float, float]]) -> None:
+    """Each coach turn, recognised from the speaker's recording, is closest to what it meant."""
+    from coach.voice.asr import PocketSphinxRecogniser
+    from coach.voice.grammar import Expectation
+
+    audio = AudioBlock(recording.read_bytes(), SPEECH)
+    candidates = sorted({q for q, _, _ in questions})
+    recogniser = PocketSphinxRecogniser()
+    right = 0
+    for question, start, until in questions:
+        first = int(start * SPEECH.bytes_per_second) // 2 * 2
+        last = int(until * SPEECH.bytes_per_second) // 2 * 2
+        utterance = recogniser.listen(Expectation("free", ()))
+        utterance.accept(AudioBlock(audio.pcm[first:last], SPEECH))
+        heard = set(utterance.finish().text.lower().split())
+        best = max(candidates, key=lambda c: len(heard & words(c)) / len(words(c)))
+        right += best == question
+    assert right >= len(questions) * 0.8, f"{right}/{len(questions)} questions heard as meant"
+
+
+def words(text: str) -> set[str]:
+    return {w.strip(",.?!").lower() for w in text.split()} or {""}
