@@ -79,6 +79,12 @@ def build_parser() -> argparse.ArgumentParser:
     replay.add_argument("script", type=Path, help="a YAML or JSON file of turns")
     replay.add_argument("--json", action="store_true", help="print one JSON object per line")
     replay.add_argument("--seed", type=int, default=None, help="choose prompt variants repeatably")
+    replay.add_argument(
+        "--speech-out",
+        type=Path,
+        metavar="DIR",
+        help="also speak each coach line into a WAV file in DIR",
+    )
 
     dialogs = commands.add_parser("dialogs", help="check, list and draw the exercises")
     dialog_commands = dialogs.add_subparsers(
@@ -200,7 +206,11 @@ def _run(args: argparse.Namespace) -> int:
         from coach.replay import replay_command
 
         return replay_command(
-            args.script, as_json=args.json, seed=args.seed, transcripts=args.debug_transcripts
+            args.script,
+            as_json=args.json,
+            seed=args.seed,
+            transcripts=args.debug_transcripts,
+            speech_out=args.speech_out,
         )
     if args.text:
         from coach.textmode import run_text_session

@@ -12,6 +12,7 @@ from typing import Any, TextIO
 
 import yaml
 
+from coach.dialog.engine import Ask
 from coach.dialog.events import Reply
 from coach.dialog.render import RELATIONS, Profile
 from coach.dialog.spec import read_yaml
@@ -133,11 +134,17 @@ def _profile(path: Path, raw: Any) -> Profile | None:
 
 
 class Transcript:
-    """Prints a session as it happens: readable lines, or one JSON object per line."""
+    """Prints a session as it happens: readable lines, or one JSON object per line.
 
-    def __init__(self, out: TextIO, as_json: bool) -> None:
+    With `speech_out`, each coach line is also spoken into a numbered WAV file there.
+    """
+
+    def __init__(self, out: TextIO, as_json: bool, speech_out: Path | None = None) -> None:
         self.out = out
         self.as_json = as_json
+        self.speech_out = speech_out
+        self.spoken = 0
+        self._voice: Any = None
 
     def user(self, text: str, state: str, intent: str | None) -> None:
         self._emit(
@@ -155,10 +162,24 @@ class Transcript:
         self._emit(record, f"  you: (silent for {seconds:g} s)")
 
     def reply(self, reply: Reply) -> None:
+        if self.speech_out is not None:
+            self._speak(reply)
         for line in reply.lines:
             self._emit(
                 {"role": "coach", "text": line.text, "state": line.state}, f"coach: {line.text}"
             )
+
+    def _speak(self, reply: Reply) -> None:
+        from coach.voice.tts import Pyttsx3Voice
+        from coach.voice.wavfile import write_wav
+
+        assert self.speech_out is not None
+        self.speech_out.mkdir(parents=True, exist_ok=True)
+        self._voice = self._voice or Pyttsx3Voice()
+        for line in reply.lines:
+            self.spoken += 1
+            block = self._voice.render(line.text, -3 if line.slow else 0)
+            write_wav(self.speech_out / f"{self.spoken:03d}-{line.state}.wav", block)
 
     def end(self, reason: str) -> None:
         self._emit(
@@ -179,8 +200,9 @@ def run_script(
     out: TextIO,
     as_json: bool,
     seed: int | None = None,
-    recognise: Callable[[Path], str] | None = None,
+    recognise: Callable[[Path, Ask | None], tuple[str, float]] | None = None,
     transcripts: bool = False,
+    speech_out: Path | None = None,
 ) -> str:
     """Play the script through a session in `$COACH_HOME`; return why the session ended."""
     from coach.journal import open_journal
@@ -194,7 +216,7 @@ def run_script(
     start = start_context(journal, script.profile, script.exercise)
     rng = random.Random(seed if seed is not None else script.seed or 0)
     session = Session(library, journal, start, rng, transcripts=transcripts)
-    transcript = Transcript(out, as_json)
+    transcript = Transcript(out, as_json, speech_out)
     try:
         transcript.reply(session.begin())
         for turn in script.turns:
@@ -205,17 +227,13 @@ def run_script(
                 reply = session.silence(turn.seconds)
                 transcript.silence(turn.seconds, state)
             else:
-                text = turn.text
+                text, confidence = turn.text, 1.0
                 if turn.kind == "audio":
-                    if recognise is None:
-                        raise CoachError(
-                            f"Cannot replay {turn.audio}: voice is not installed.",
-                            "Use text turns for now.",
-                        )
                     assert turn.audio is not None
-                    text = recognise(turn.audio)
+                    recognise = recognise or audio_recogniser()
+                    text, confidence = recognise(turn.audio, session.manager.asking)
                 state = session.state
-                reply = session.hear(text)
+                reply = session.hear(text, confidence)
                 transcript.user(text, state, reply.intent)
             transcript.reply(reply)
         if not session.ended:
@@ -227,7 +245,37 @@ def run_script(
     return reason
 
 
-def replay_command(path: Path, as_json: bool, seed: int | None, transcripts: bool = False) -> int:
+def replay_command(
+    path: Path,
+    as_json: bool,
+    seed: int | None,
+    transcripts: bool = False,
+    speech_out: Path | None = None,
+) -> int:
     script = load_script(path)
-    run_script(script, sys.stdout, as_json, seed, transcripts=transcripts)
+    run_script(script, sys.stdout, as_json, seed, transcripts=transcripts, speech_out=speech_out)
     return 0
+
+
+def audio_recogniser(engine: str = "auto") -> Callable[[Path, Ask | None], tuple[str, float]]:
+    """Recognise a WAV file the way a live answer is: with the grammar of the question."""
+    from coach.voice.asr import load_recogniser
+    from coach.voice.grammar import expectation_for
+    from coach.voice.wavfile import pad, read_wav, to_speech_format
+
+    recogniser = load_recogniser(engine)
+
+    def recognise(path: Path, ask: Ask | None) -> tuple[str, float]:
+        expect = (
+            expectation_for(ask.expect, ask.options, ask.scale) if ask else expectation_for("free")
+        )
+        try:
+            audio = to_speech_format(pad(read_wav(path), 0.3, 0.3))
+        except ValueError as error:
+            raise CoachError(f"Cannot use {path}: {error}", "Give a 16-bit PCM WAV file.") from None
+        utterance = recogniser.listen(expect)
+        utterance.accept(audio)
+        heard = utterance.finish()
+        return heard.text, heard.confidence
+
+    return recognise

@@ -126,6 +126,7 @@ class VoiceConversation:
             self.speaker.say(texts, SLOWEST if slow else rate)
             if self._wait_while_speaking():
                 return
+        log.debug("finished speaking")
 
     def _wait_while_speaking(self) -> bool:
         """Wait for the speech to end; True if the person interrupted it.
@@ -182,6 +183,7 @@ class VoiceConversation:
             ask.expect if ask else "free", ask.options if ask else (), ask.scale if ask else (0, 10)
         )
         blocks, self.pending = self.pending, []
+        log.debug("listening for %s, %.0f s of silence allowed", expect.kind, pause)
         return listen_for_turn(self._read, self.recogniser, expect, pause, blocks, self._typed_line)
 
     def _read(self, timeout: float) -> AudioBlock | None:

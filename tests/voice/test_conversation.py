@@ -148,3 +148,64 @@ def test_a_lost_microphone_is_reported_not_crashed(
     with pytest.raises(MicrophoneLost):
         talk(person, session, recogniser)
     assert session.state == "appreciation.ready"  # the place is kept for typing to carry on
+
+
+def plain_spoken_answer(session: Session) -> Callable[[str], str | None]:
+    """Answers whatever is asked the way tests/people.py's cooperative person does."""
+    from tests.people import plain_answer
+
+    def answer(prompt: str) -> str | None:
+        asking = session.manager.asking
+        if asking is None:
+            return "resume"
+        if prompt.startswith("Did you"):
+            return "yes"
+        text = plain_answer(asking)
+        return text.replace("I'd say it was", "it was")
+
+    return answer
+
+
+EXERCISES = sorted(p.stem for p in (Path(__file__).resolve().parents[2] / "dialogs").glob("*.yaml"))
+
+
+@pytest.mark.parametrize("exercise", EXERCISES)
+def test_every_exercise_can_be_finished_by_voice(
+    tmp_path: Path, recogniser: PocketSphinxRecogniser, exercise: str
+) -> None:
+    session = session_in(tmp_path / "home", exercise)
+    person = ScriptedPerson(tmp_path, plain_spoken_answer(session))
+    assert talk(person, session, recogniser) == "finished", person.said[-3:]
+    assert any(line.startswith(("Here is", "Here's")) or ":" in line for line in person.said)
+
+
+def test_replay_recognises_audio_turns_and_speaks_its_lines(tmp_path: Path) -> None:
+    import json
+    import os
+    import sys
+
+    yes = tmp_path / "yes.wav"
+    subprocess.run(["espeak-ng", "-v", "en-us", "-s", "150", "-w", str(yes), "yes"], check=True)
+    script = tmp_path / "script.yaml"
+    script.write_text(
+        f"exercise: empathy\nprofile: {{name: Sam}}\n"
+        f"turns: [{{audio: {yes.name}}}, skip, {{audio: {yes.name}}}, stop]\n"
+    )
+    out = tmp_path / "said"
+    result = subprocess.run(
+        [sys.executable, "-m", "coach", "replay", str(script), "--json", "--speech-out", str(out)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "COACH_HOME": str(tmp_path / "h")},
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    heard = [r for r in records if r["role"] == "user"]
+    assert heard[0]["text"] == "yes" and heard[0]["intent"] == "yes"
+    assert heard[2]["state"].startswith("empathy.") and heard[2]["intent"] == "yes"
+    coach_lines = [r for r in records if r["role"] == "coach"]
+    wavs = sorted(out.glob("*.wav"))
+    assert len(wavs) == len(coach_lines)
+    with wave.open(str(wavs[0])) as first:
+        assert first.getnframes() / first.getframerate() > 1.0
