@@ -57,9 +57,9 @@ _ORDINALS = [
 ]
 _ZERO_PHRASES = ("none", "nothing", "not at all")
 _NUMBER_FRAMES = ("{n}", "about {n}", "{n} out of {high}")
-# Each extra frame or command phrase is one more way for a number to be misheard. On the human
-# digit recordings (PocketSphinx), numbers with five frames, "N or N+1" and every command were
-# right 62% of the time; with these three frames and the core commands, 78% (scripts/bench.py).
+# Each extra frame or command phrase is one more way for a number to be misheard. On the
+# 150 human digit recordings (PocketSphinx), numbers with five frames, "N or N+1" and every
+# command were right 59% of the time; with these three frames and the core commands, 74%.
 CORE_COMMANDS = (
     "repeat", "say that again", "help", "skip", "pass", "go back", "pause", "wait",
     "let me think", "menu", "stop", "crisis line",
