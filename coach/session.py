@@ -6,14 +6,17 @@ import logging
 import random
 from collections.abc import Mapping
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from coach.config import load_config
 from coach.dialog import events as ev
 from coach.dialog.engine import DialogueManager
 from coach.dialog.events import Reply, Start, Unfinished
 from coach.dialog.render import Profile
-from coach.dialog.safety import screen
 from coach.dialog.spec import Dialog
+
+if TYPE_CHECKING:
+    from coach.dialog.safety import Screening
 from coach.journal import Journal
 
 log = logging.getLogger(__name__)
@@ -60,7 +63,7 @@ class Session:
         """Log what the person says (only with --debug-transcripts)."""
         self.journal = journal
         self.start = start
-        self.manager = DialogueManager(library, start, rng=rng, screen=screen)
+        self.manager = DialogueManager(library, start, rng=rng, screen=_screen)
         self.session_id: int | None = None
         self.run_ids: dict[str, int] = {}
         self.profile_given = start.profile if start.first_run else None
@@ -166,3 +169,15 @@ class Session:
 
 def with_profile(start: Start, profile: Profile | None) -> Start:
     return start if profile is None else replace(start, profile=profile)
+
+
+def _screen(text: str) -> Screening:
+    """The safety screen, imported on first use: compiling its patterns takes ~0.2 s."""
+    from coach.dialog.safety import screen
+
+    return screen(text)
+
+
+def warm_up() -> None:
+    """Compile the safety screen ahead of the first answer (run it in a thread)."""
+    import coach.dialog.safety  # noqa: F401

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import threading
 from typing import TYPE_CHECKING, TextIO
 
 from coach.dialog.events import Reply
@@ -61,10 +62,13 @@ def run_text_session(
     transcripts: bool = False,
 ) -> int:
     """Run one typed session. An empty line counts as silence; end of input ends and saves."""
+    from coach.session import warm_up
+
     session = open_session(exercise, transcripts)
     screen = TextScreen(stdout or sys.stdout)
     try:
         screen.show(session.begin())
+        threading.Thread(target=warm_up, daemon=True).start()
         type_through(session, screen, stdin or sys.stdin)
     finally:
         session.journal.close()

@@ -18,13 +18,13 @@ from transitions import Machine
 
 from coach.dialog import events as ev
 from coach.dialog import understand
+from coach.dialog.concern import Concern
 from coach.dialog.events import Line, Reply, Start
 from coach.dialog.exercise import ExerciseRun, Place
 from coach.dialog.menu import available, suggest
 from coach.dialog.names import extract_name
 from coach.dialog.phrases import PHRASES
 from coach.dialog.render import Profile, render
-from coach.dialog.safety import Concern
 from coach.dialog.spec import DEFAULT_PAUSE, Dialog, Expect, Option
 
 if TYPE_CHECKING:

@@ -19,7 +19,7 @@ from typing import Any
 
 import yaml
 
-from coach.dialog.safety import Concern
+from coach.dialog.concern import Concern
 
 
 @dataclass(frozen=True)
