@@ -20,10 +20,20 @@ log = logging.getLogger(__name__)
 
 
 def build_parser() -> argparse.ArgumentParser:
+    voice = argparse.ArgumentParser(add_help=False)
+    voice.add_argument(
+        "--engine",
+        choices=("auto", "vosk", "pocketsphinx"),
+        default=None,
+        help="speech recognition (auto: Vosk if an English model is installed)",
+    )
+    voice.add_argument("--input-device", metavar="NAME|INDEX", help="microphone (coach devices)")
+    voice.add_argument("--output-device", metavar="NAME|INDEX", help="speaker (coach devices)")
     parser = argparse.ArgumentParser(
         prog="coach",
         description="An offline coach that guides you through exercises for emotional "
         "closeness with a partner, a friend or a family member.",
+        parents=[voice],
     )
     parser.add_argument("--version", action="version", version=f"coach {__version__}")
     parser.add_argument("--text", action="store_true", help="type instead of talking")
@@ -36,23 +46,6 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="with --debug, also log what you say (off by default: logs never hold your words)",
     )
-    voice = argparse.ArgumentParser(add_help=False)
-    voice.add_argument(
-        "--engine",
-        choices=("auto", "vosk", "pocketsphinx"),
-        default=None,
-        help="speech recognition (auto: Vosk if an English model is installed)",
-    )
-    voice.add_argument("--input-device", metavar="NAME|INDEX", help="microphone (coach devices)")
-    voice.add_argument("--output-device", metavar="NAME|INDEX", help="speaker (coach devices)")
-    parser.add_argument(
-        "--engine",
-        choices=("auto", "vosk", "pocketsphinx"),
-        default=None,
-        help="speech recognition (auto: Vosk if an English model is installed)",
-    )
-    parser.add_argument("--input-device", metavar="NAME|INDEX", help="microphone (coach devices)")
-    parser.add_argument("--output-device", metavar="NAME|INDEX", help="speaker (coach devices)")
     parser.add_argument("--voice", metavar="ID", help="text-to-speech voice")
     parser.add_argument(
         "--barge-in",
