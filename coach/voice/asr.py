@@ -79,9 +79,13 @@ class Utterance(Protocol):
 class Recogniser(Protocol):
     """A speech recognition engine, ready to listen."""
 
-    name: str
-    format: AudioFormat
-    """The audio it decodes natively; other formats are converted on the way in."""
+    @property
+    def name(self) -> str:
+        """The engine's name, e.g. "pocketsphinx"."""
+
+    @property
+    def format(self) -> AudioFormat:
+        """The audio it decodes natively; other formats are converted on the way in."""
 
     def listen(self, expect: Expectation) -> Utterance:
         """Start an utterance listening for what `expect` allows (one at a time)."""

@@ -21,6 +21,9 @@ from coach.voice.format import SPEECH, AudioBlock, AudioFormat
 
 log = logging.getLogger(__name__)
 
+HELD_UP_SECONDS = 0.5
+"""A gap this long between two looks at the microphone means the reader itself was held up."""
+
 Kind = Literal["input", "output"]
 
 
@@ -155,6 +158,7 @@ class Microphone:
         self._finished = threading.Event()
         self._closing = False
         self._last_audio = 0.0
+        self._last_check = 0.0
         self._overflows = 0
         self._logged_overflows = 0
         self.device: Device | None = None
@@ -203,9 +207,14 @@ class Microphone:
             self.format = AudioFormat(rate)
             self._finished.clear()
             self._closing = False
-            self._last_audio = time.monotonic()
+            self._last_audio = self._last_check = time.monotonic()
+            try:
+                stream.start()
+            except sd.PortAudioError as error:
+                stream.close()
+                errors.append(f"{rate} Hz: {error}")
+                continue
             self._stream = stream
-            stream.start()
             return
         raise AudioUnavailable(
             f"Could not record from {device.name}: {'; '.join(errors)}.",
@@ -248,7 +257,14 @@ class Microphone:
                 f"The microphone ({name}) stopped: it may have been unplugged.",
                 "Check the microphone and start again.",
             )
-        silent = time.monotonic() - self._last_audio
+        now = time.monotonic()
+        if now - self._last_check > HELD_UP_SECONDS:
+            # This thread could not run (another thread holding the interpreter, as a model
+            # loading does, or a busy machine); the callback could not either. Judge the
+            # device only on time it had to deliver in.
+            self._last_audio = max(self._last_audio, now)
+        self._last_check = now
+        silent = now - self._last_audio
         if silent > self.stall_seconds:
             raise AudioUnavailable(
                 f"The microphone ({name}) sent no sound for {silent:.1f} seconds.",
@@ -262,6 +278,11 @@ class Microphone:
                 self._overflows,
             )
             self._logged_overflows = self._overflows
+
+    def reopen(self) -> None:
+        """Close the stream and open the device again (after it stalled, or came back)."""
+        self.close()
+        self.open()
 
     def close(self) -> None:
         """Stop recording and release the device; blocks still queued are dropped."""

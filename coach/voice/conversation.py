@@ -25,9 +25,12 @@ from coach.voice.grammar import Expectation
 if TYPE_CHECKING:
     from coach.session import Session
     from coach.voice.asr import Recogniser, Utterance
+    from coach.voice.audio import AudioUnavailable
 
 log = logging.getLogger(__name__)
 
+REOPENS = 3
+"""How often a session opens the microphone again after it failed, before typing takes over."""
 PRE_ROLL_SECONDS = 0.3
 """Audio kept from just before speech was detected, so the first syllable is not lost."""
 SLOWEST = -3
@@ -40,6 +43,8 @@ BARGE_IN = Expectation("choice", BARGE_IN_WORDS)
 
 class Mic(Protocol):
     def read(self, timeout: float | None = None) -> AudioBlock | None: ...
+
+    def reopen(self) -> None: ...
 
 
 class Speaker(Protocol):
@@ -63,8 +68,10 @@ class Turn:
     text: str = ""
     seconds: float = 0.0
     confidence: float = 1.0
-    speech_ended_at: float = 0.0
-    """time.monotonic() when the person stopped speaking (for latency measurements)."""
+    waited: float = 0.0
+    """Seconds of quiet after the speech before the turn was taken as finished."""
+    recognising: float = 0.0
+    """Seconds the recogniser took to finish once the turn had ended."""
 
 
 class MicrophoneLost(Exception):
@@ -91,21 +98,30 @@ class VoiceConversation:
         self.show = show or (lambda line: None)
         self.typed = typed
         self.barge_in = barge_in
+        self.reopened = 0
+        """How often the microphone was opened again after failing."""
         self.pending: list[AudioBlock] = []
         """Audio heard while the coach was speaking, handed to the next turn (barge-in)."""
-        self.timings: list[dict[str, float]] = []
 
     def run(self) -> str:
         """Talk until the session ends; return why it ended."""
         self.say(self.session.begin())
         while not self.session.ended:
             turn = self.listen()
+            thinking = time.monotonic()
             if turn.kind == "silence":
                 reply = self.session.silence(turn.seconds)
             elif not turn.text.strip():
                 reply = self.session.not_made_out()
             else:
                 reply = self.session.hear(turn.text, turn.confidence)
+            if turn.kind == "speech":
+                log.debug(
+                    "turn timings: waited %.0f ms, recognised in %.0f ms, replied in %.0f ms",
+                    turn.waited * 1000,
+                    turn.recognising * 1000,
+                    (time.monotonic() - thinking) * 1000,
+                )
             self.say(reply)
         return self.session.ended or "stopped"
 
@@ -183,7 +199,12 @@ class VoiceConversation:
             ask.expect if ask else "free", ask.options if ask else (), ask.scale if ask else (0, 10)
         )
         blocks, self.pending = self.pending, []
-        log.debug("listening for %s, %.0f s of silence allowed", expect.kind, pause)
+        log.debug(
+            "listening at %s for %s, %.0f s of silence allowed",
+            self.session.state,
+            expect.kind,
+            pause,
+        )
         return listen_for_turn(self._read, self.recogniser, expect, pause, blocks, self._typed_line)
 
     def _read(self, timeout: float) -> AudioBlock | None:
@@ -192,7 +213,8 @@ class VoiceConversation:
         try:
             block = self.mic.read(timeout)
         except AudioUnavailable as error:
-            raise MicrophoneLost(str(error)) from error
+            self._reopen_mic(error)
+            return None
         if block is None:
             return None
         if block.format != SPEECH:
@@ -200,6 +222,20 @@ class VoiceConversation:
 
             block = to_mono_rate(block, SPEECH.rate)
         return block
+
+    def _reopen_mic(self, error: AudioUnavailable) -> None:
+        """Open the microphone again after a failure, a few times with a growing pause."""
+        from coach.voice.audio import AudioUnavailable
+
+        if self.reopened >= REOPENS:
+            raise MicrophoneLost(str(error)) from error
+        self.reopened += 1
+        log.warning("%s Opening the microphone again (%d of %d).", error, self.reopened, REOPENS)
+        time.sleep(0.5 * 2 ** (self.reopened - 1))
+        try:
+            self.mic.reopen()
+        except AudioUnavailable as again:
+            raise MicrophoneLost(str(again)) from again
 
     def _typed_line(self) -> str | None:
         if self.typed is None:
@@ -270,5 +306,9 @@ def listen_for_turn(
                     heard.confidence,
                 )
                 return Turn(
-                    "speech", heard.text, confidence=heard.confidence, speech_ended_at=ended_at
+                    "speech",
+                    heard.text,
+                    confidence=heard.confidence,
+                    waited=endpointer.quiet_seconds,
+                    recognising=time.monotonic() - ended_at,
                 )

@@ -76,6 +76,11 @@ class Endpointer:
     def heard_seconds(self) -> float:
         return self._frames * FRAME_SECONDS
 
+    @property
+    def quiet_seconds(self) -> float:
+        """How long it has been quiet since the last speech frame, in seconds of audio."""
+        return self.heard_seconds - self._last_voice
+
     def extend(self, factor: float = 2.0) -> None:
         """Allow a longer silence once ("let me think")."""
         self.pause *= factor

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import logging
 import sys
+import threading
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -12,8 +15,11 @@ from coach.errors import CoachError
 from coach.textmode import TextScreen, open_session, type_through
 
 if TYPE_CHECKING:
-    from coach.voice.asr import Recogniser
+    from coach.session import Session
+    from coach.voice.asr import Recogniser, Utterance
     from coach.voice.audio import Loudspeaker, Microphone
+    from coach.voice.format import AudioFormat
+    from coach.voice.grammar import Expectation
     from coach.voice.tts import Speech
 
 log = logging.getLogger(__name__)
@@ -59,16 +65,11 @@ def run_voice_session(exercise: str | None, options: VoiceOptions, transcripts: 
                 conversation.run()
         except MicrophoneLost as lost:
             log.warning("microphone lost: %s", lost)
-            fallback = Line(
-                "I can't hear the microphone any more. Let's carry on by typing, "
-                "right where we were.",
-                session.state,
-            )
-            _show(screen, fallback)
-            asking = session.manager.asking
-            if asking is not None:
-                screen.show(Reply(lines=[Line(asking.prompt, session.state)]))
-            type_through(session, screen, sys.stdin)
+            _type_from_here(session, screen, "I can't hear the microphone any more.")
+        except CoachError as error:  # the recogniser, loading during the greeting, failed
+            log.warning("voice stopped: %s", error)
+            screen.notice(f"{error.what} {error.todo}".strip())
+            _type_from_here(session, screen, "I can't listen by voice right now.")
         except KeyboardInterrupt:
             session.end("stopped")
             screen.notice("\nStopped. Everything you said so far is kept.")
@@ -81,15 +82,69 @@ def _show(screen: TextScreen, line: Line) -> None:
     screen.show(Reply(lines=[line]))
 
 
+def _type_from_here(session: Session, screen: TextScreen, why: str) -> None:
+    """Carry on by typing, at the question the person was asked."""
+    _show(screen, Line(f"{why} Let's carry on by typing, right where we were.", session.state))
+    asking = session.manager.asking
+    if asking is not None:
+        screen.show(Reply(lines=[Line(asking.prompt, session.state)]))
+    type_through(session, screen, sys.stdin)
+
+
+class LoadingRecogniser:
+    """A recogniser being loaded in the background, so the greeting can play meanwhile.
+
+    Listening waits for it; if loading failed, listening raises what went wrong.
+    """
+
+    def __init__(self, load: Callable[[], Recogniser]) -> None:
+        self._load = load
+        self._loaded: Recogniser | None = None
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name="coach-recogniser", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        started = time.monotonic()
+        try:
+            self._loaded = self._load()
+        except BaseException as error:  # raised again where it is used
+            self._error = error
+        log.debug("recogniser loaded in %.0f ms", (time.monotonic() - started) * 1000)
+
+    def ready(self) -> Recogniser:
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        assert self._loaded is not None
+        return self._loaded
+
+    @property
+    def name(self) -> str:
+        return self.ready().name
+
+    @property
+    def format(self) -> AudioFormat:
+        return self.ready().format
+
+    def listen(self, expect: Expectation) -> Utterance:
+        return self.ready().listen(expect)
+
+
 def _open_voice(options: VoiceOptions) -> tuple[Recogniser, Speech, Microphone, Loudspeaker]:
-    from coach.voice.asr import load_recogniser
+    from coach.voice.asr import find_vosk_model, load_recogniser
     from coach.voice.audio import Loudspeaker, Microphone, pick_device
+    from coach.voice.format import SPEECH
     from coach.voice.tts import Pyttsx3Voice, Speech
 
     pick_device(options.input_device, "input")
     pick_device(options.output_device, "output")
-    recogniser = load_recogniser(options.engine)
+    recogniser: Recogniser
+    if options.engine == "vosk" and find_vosk_model("en") is None:
+        recogniser = load_recogniser(options.engine)  # says at once what to install
+    else:
+        recogniser = LoadingRecogniser(lambda: load_recogniser(options.engine))
     speaker = Loudspeaker(options.output_device)
     speech = Speech(Pyttsx3Voice(options.voice), speaker)
-    mic = Microphone(options.input_device)
+    mic = Microphone(options.input_device, rate=SPEECH.rate)
     return recogniser, speech, mic, speaker

@@ -321,11 +321,16 @@ class Speech:
         self._cancel = cancel = threading.Event()
         self._error = None
         self._thread = threading.Thread(
-            target=self._run, args=(sentences, rate, cancel), name="coach-speech", daemon=True
+            target=self._run,
+            args=(sentences, rate, cancel, time.monotonic()),
+            name="coach-speech",
+            daemon=True,
         )
         self._thread.start()
 
-    def _run(self, sentences: list[str], rate: int, cancel: threading.Event) -> None:
+    def _run(
+        self, sentences: list[str], rate: int, cancel: threading.Event, asked_at: float
+    ) -> None:
         start = 0.0
         for index, sentence in enumerate(sentences):
             if cancel.is_set():
@@ -342,6 +347,10 @@ class Speech:
                 try:
                     if index == 0:
                         self.loudspeaker.play(block)
+                        log.debug(
+                            "first sentence playing %.0f ms after it was asked for",
+                            (time.monotonic() - asked_at) * 1000,
+                        )
                     else:
                         self.loudspeaker.queue(block)
                 except Exception as error:

@@ -53,6 +53,7 @@ class ScriptedPerson:
         self.said: list[str] = []
         self.reads = 0
         self.lose_after = lose_after
+        self.reopened = 0
         self.waiting = False
 
     # the speaker side
@@ -72,6 +73,13 @@ class ScriptedPerson:
         pass
 
     # the microphone side
+    def reopen(self) -> None:
+        from coach.voice.audio import AudioUnavailable
+
+        self.reopened += 1
+        if self.lose_after is not None and self.reads > self.lose_after:
+            raise AudioUnavailable("there is no microphone any more")
+
     def read(self, timeout: float | None = None) -> AudioBlock | None:
         from coach.voice.audio import AudioUnavailable
 
@@ -147,7 +155,25 @@ def test_a_lost_microphone_is_reported_not_crashed(
     session = session_in(tmp_path / "home", "appreciation")
     with pytest.raises(MicrophoneLost):
         talk(person, session, recogniser)
+    assert person.reopened == 1  # it tried to open the microphone again, once, in vain
     assert session.state == "appreciation.ready"  # the place is kept for typing to carry on
+
+
+def test_a_microphone_that_stalls_once_is_opened_again_and_the_session_goes_on(
+    tmp_path: Path, recogniser: PocketSphinxRecogniser
+) -> None:
+    from coach.voice.audio import AudioUnavailable
+
+    class Stalling(ScriptedPerson):
+        def read(self, timeout: float | None = None) -> AudioBlock | None:
+            if self.reads == 150 and not self.reopened:
+                raise AudioUnavailable("the microphone sent no sound for 2.1 seconds")
+            return super().read(timeout)
+
+    person = Stalling(tmp_path, answer_for)
+    session = session_in(tmp_path / "home", "appreciation")
+    assert talk(person, session, recogniser) == "finished"
+    assert person.reopened == 1
 
 
 def plain_spoken_answer(session: Session) -> Callable[[str], str | None]:
