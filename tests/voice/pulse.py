@@ -104,9 +104,29 @@ def write_wav(path: Path, block: AudioBlock) -> Path:
     return path
 
 
-def play_into_mic(path: Path) -> subprocess.Popen[bytes]:
-    """Start playing a WAV file into the virtual microphone; returns the running paplay."""
-    return subprocess.Popen(["paplay", "--device=coach_mic_feed", str(path)])
+def play_into_mic(path: Path, devices: str = "coach") -> subprocess.Popen[bytes]:
+    """Start playing a WAV file into a virtual microphone; returns the running paplay."""
+    return subprocess.Popen(["paplay", f"--device={devices}_mic_feed", str(path)])
+
+
+class VirtualDevices:
+    """A microphone `NAME_mic` and speaker `NAME_speaker` of their own, for one program.
+
+    Programs reach them through ALSA's default device when started with `env`
+    (libpulse's PULSE_SOURCE and PULSE_SINK pick the default source and sink).
+    """
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.env = {"PULSE_SOURCE": f"{name}_mic", "PULSE_SINK": f"{name}_speaker"}
+
+    def __enter__(self) -> VirtualDevices:
+        result = _script("add", self.name)
+        assert result.returncode == 0, result.stderr
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        _script("remove", self.name)
 
 
 def levels(block: AudioBlock, frame_seconds: float = 0.05) -> list[float]:
@@ -139,17 +159,18 @@ def main_frequency(block: AudioBlock) -> float:
 
 
 class SpeakerRecording:
-    """Records the virtual speaker (coach_speaker's monitor) while in the `with` block."""
+    """Records a virtual speaker (coach_speaker's monitor) while in the `with` block."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, devices: str = "coach") -> None:
         self.path = path
+        self.devices = devices
         self._process: subprocess.Popen[bytes] | None = None
 
     def __enter__(self) -> SpeakerRecording:
         self._process = subprocess.Popen(
             [
                 "parecord",
-                "--device=coach_speaker.monitor",
+                f"--device={self.devices}_speaker.monitor",
                 "--raw",
                 f"--rate={RECORD.rate}",
                 "--channels=1",
