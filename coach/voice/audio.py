@@ -21,6 +21,10 @@ from coach.voice.format import SPEECH, AudioBlock, AudioFormat
 
 log = logging.getLogger(__name__)
 
+INPUT_LATENCY = 0.2
+"""Seconds of audio the input buffer holds: enough to ride out a busy moment of the machine
+(with PortAudio's default of about 30 ms, eleven sessions on two cores made ALSA's stream stall)
+while adding nothing to when speech is heard: blocks still arrive every 30 ms."""
 HELD_UP_SECONDS = 0.5
 """A gap this long between two looks at the microphone means the reader itself was held up."""
 
@@ -196,6 +200,7 @@ class Microphone:
                     channels=1,
                     dtype="int16",
                     blocksize=max(1, round(rate * self.block_seconds)),
+                    latency=INPUT_LATENCY,
                     callback=self._callback,
                     finished_callback=self._finished.set,
                 )

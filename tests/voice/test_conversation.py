@@ -176,35 +176,6 @@ def test_a_microphone_that_stalls_once_is_opened_again_and_the_session_goes_on(
     assert person.reopened == 1
 
 
-def plain_spoken_answer(session: Session) -> Callable[[str], str | None]:
-    """Answers whatever is asked the way tests/people.py's cooperative person does."""
-    from tests.people import plain_answer
-
-    def answer(prompt: str) -> str | None:
-        asking = session.manager.asking
-        if asking is None:
-            return "resume"
-        if prompt.startswith("Did you"):
-            return "yes"
-        text = plain_answer(asking)
-        return text.replace("I'd say it was", "it was")
-
-    return answer
-
-
-EXERCISES = sorted(p.stem for p in (Path(__file__).resolve().parents[2] / "dialogs").glob("*.yaml"))
-
-
-@pytest.mark.parametrize("exercise", EXERCISES)
-def test_every_exercise_can_be_finished_by_voice(
-    tmp_path: Path, recogniser: PocketSphinxRecogniser, exercise: str
-) -> None:
-    session = session_in(tmp_path / "home", exercise)
-    person = ScriptedPerson(tmp_path, plain_spoken_answer(session))
-    assert talk(person, session, recogniser) == "finished", person.said[-3:]
-    assert any(line.startswith(("Here is", "Here's")) or ":" in line for line in person.said)
-
-
 def test_replay_recognises_audio_turns_and_speaks_its_lines(tmp_path: Path) -> None:
     import json
     import os

@@ -39,7 +39,7 @@ pytestmark = [pytest.mark.audio, pytest.mark.usefixtures("pulse_server")]
 
 SITTINGS = [(e, n) for e in sorted(LIBRARY) for n in range(1, LIBRARY[e].sessions + 1)]
 """Every sitting of every exercise: (exercise, sitting number from 1)."""
-SIDE_BY_SIDE = int(os.environ.get("COACH_TEST_VOICE_SESSIONS", str(len(SITTINGS))))
+SIDE_BY_SIDE = int(os.environ.get("COACH_TEST_VOICE_SESSIONS", "8"))
 """How many sittings run at once (each a coach process with its own devices)."""
 STAGGER = 1.5
 """Seconds between the starts of the sittings."""
@@ -80,7 +80,9 @@ def talk_through(
             talk(devices, Listener(outcome.recording), outcome)
     except AssertionError as error:
         outcome.error = str(error)
-    (folder / "questions.json").write_text(json.dumps(outcome.questions))  # to look into failures
+    # To look into failures: the questions with their times, and the coach's log.
+    (folder / "questions.json").write_text(json.dumps(outcome.questions))
+    (folder / "coach.log").write_text("\n".join(outcome.log))
     return outcome
 
 
@@ -139,7 +141,7 @@ def test_every_exercise_can_be_finished_by_voice(
     assert outcome.exit_codes == [0], outcome.log[-10:]
     journal = Journal(outcome.home)
     spoken = journal.sessions()[-1]
-    assert spoken["end_reason"] == "finished", (outcome.said[-5:], warnings)
+    assert spoken["end_reason"] == "finished", "\n".join([*outcome.said[-3:], *warnings])
     kept = [a for a in journal.answers(int(str(spoken["id"]))) if a.exercise == exercise]
     assert kept and all(a.text.strip() for a in kept), kept
     if sitting == LIBRARY[exercise].sessions:
