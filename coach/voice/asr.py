@@ -157,7 +157,11 @@ class PocketSphinxRecogniser:
     """PocketSphinx 5 with its bundled US English model (or another Sphinx model folder).
 
     The lattice best-path pass is off (`bestpath=False`): with a grammar it often returned a
-    path that stops inside a phrase ("three out of"), which is no answer at all.
+    path that stops inside a phrase ("three out of"), which is no answer at all. The second,
+    flat-lexicon pass of free recognition is off too (`fwdflat=False`): it runs over the whole
+    answer once it has ended, leaving 250-600 ms of work after the person stops (45-65 ms
+    without it; scripts/bench.py --only cost); without it one word of the ~30 in the long
+    test answer came out differently ("hours" as "otters").
 
     Confidence: for a grammar, `hyp().prob` (PocketSphinx's posterior of the hypothesis; near
     1.0 for most complete phrases without the lattice pass), and 0 when the search ended
@@ -177,7 +181,12 @@ class PocketSphinxRecogniser:
         hmm, lm, dictionary = _sphinx_files(folder)
         self.model_dir = folder
         self._decoder = pocketsphinx.Decoder(
-            hmm=str(hmm), lm=str(lm), dict=str(dictionary), bestpath=False, loglevel="FATAL"
+            hmm=str(hmm),
+            lm=str(lm),
+            dict=str(dictionary),
+            bestpath=False,
+            fwdflat=False,
+            loglevel="FATAL",
         )
         self._free_search: str = self._decoder.current_search()
         self._grammars: set[str] = set()
