@@ -1,0 +1,1 @@
+"""The benchmark sections run by scripts/bench.py; each module measures one kind of figure."""

@@ -1,0 +1,148 @@
+"""Reply latency through virtual audio devices, from the end of the person's speech to the
+first audible sample of the coach's reply, broken into its parts.
+
+A scripted person does appreciation by voice with `coach --debug` on a pair of virtual
+devices. For each spoken answer: the speech ends when paplay has drained the answer into
+the microphone, less the quiet at the end of the file; the reply starts at the first frame
+above the quiet level in the recording of the speaker. The coach's debug log gives the
+parts: the quiet waited for (the question's pause window), the recogniser's finish, the
+dialog step, and the first sentence's synthesis until it plays.
+"""
+
+from __future__ import annotations
+
+import re
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from scripts.benchmarks.common import Figure, Section, median, met
+from scripts.benchmarks.devices import Clock, first_sound, test_server, trailing_quiet
+
+SESSIONS = 2
+"""Whole appreciation sessions by voice (about 3 minutes and 9 answers each)."""
+TIMINGS = re.compile(r"waited (\d+) ms, recognised in (\d+) ms, replied in (\d+) ms")
+FIRST_SENTENCE = re.compile(r"first sentence playing (\d+) ms")
+
+
+@dataclass(frozen=True)
+class Turn:
+    latency: float
+    window: float
+    waited: float
+    recognising: float
+    replying: float
+    synthesis: float
+
+    @property
+    def excess(self) -> float:
+        """The latency beyond the pause window the question asks for."""
+        return self.latency - self.window
+
+
+def session(folder: Path, engine: str) -> list[Turn]:
+    from coach.voice.endpoint import end_silence_for
+    from tests.voice.pulse import SpeakerRecording, VirtualDevices, play_into_mic
+    from tests.voice.speaking import LIBRARY, CoachProcess, Listener, answer, espeak, seed_home
+
+    home = folder / "home"
+    seed_home(home, "appreciation", 0)
+    recording = folder / "speaker.raw"
+    turns: list[Turn] = []
+    with VirtualDevices("bench") as devices, SpeakerRecording(recording, "bench"):
+        listener = Listener(recording)
+        coach = CoachProcess(home, devices, "--exercise", "appreciation", "--engine", engine)
+        try:
+            while (turn := coach.next_turn()) is not None:
+                prompt, listening = turn
+                listener.wait_until_quiet(0.3)
+                window = end_silence_for(_pause(coach.log))
+                wav = espeak(folder, answer(LIBRARY, prompt, listening))
+                logged = len(coach.log)
+                play_into_mic(wav, devices.name).wait(timeout=30)
+                clock = Clock(recording)
+                spoken_until = time.monotonic() - trailing_quiet(wav)
+                after = clock.recorded() - trailing_quiet(wav)
+                try:
+                    reply = clock.at(first_sound(recording, after, timeout=20))
+                except TimeoutError:
+                    continue  # no reply (the session ended)
+                parts = _parts(coach, logged)
+                if parts is not None:
+                    turns.append(Turn(reply - spoken_until, window, *parts))
+            coach.process.wait(timeout=30)
+        finally:
+            if coach.process.poll() is None:
+                coach.process.kill()
+    return turns
+
+
+def _pause(log: list[str]) -> float:
+    for line in reversed(log):
+        if "listening at " in line:
+            return float(line.rsplit(", ", 1)[1].split(" s ")[0])
+    raise RuntimeError("the coach never said it was listening")
+
+
+def _parts(coach: object, logged: int) -> tuple[float, float, float, float] | None:
+    """The coach's own timings for the turn whose log starts at line `logged`."""
+    log: list[str] = coach.log  # type: ignore[attr-defined]
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        lines = log[logged:]
+        timing = next((m for line in lines if (m := TIMINGS.search(line))), None)
+        first = next((m for line in lines if (m := FIRST_SENTENCE.search(line))), None)
+        if timing and first:
+            waited, recognising, replying = (int(v) / 1000 for v in timing.groups())
+            return waited, recognising, replying, int(first.group(1)) / 1000
+        time.sleep(0.05)
+    return None
+
+
+def measure(runs: int) -> Section:
+    turns: list[Turn] = []
+    with test_server(), tempfile.TemporaryDirectory() as folder:
+        for number in range(SESSIONS):
+            place = Path(folder) / str(number)
+            place.mkdir()
+            turns += session(place, "pocketsphinx")
+    if not turns:
+        raise RuntimeError("no spoken turn was measured")
+    excess = median([t.excess for t in turns])
+    ms = 1000
+
+    def row(name: str, values: list[float], target: str = "report", ok: str = "-") -> Figure:
+        return Figure(
+            name,
+            f"{median(values) * ms:.0f} ms",
+            target,
+            ok,
+            f"min {min(values) * ms:.0f}, max {max(values) * ms:.0f} ms, {len(values)} turns",
+        )
+
+    figures = [
+        row(
+            "Reply latency, end of speech to first sound (PocketSphinx)", [t.latency for t in turns]
+        ),
+        row("  of which the question's pause window", [t.window for t in turns]),
+        row(
+            "  beyond the pause window",
+            [t.excess for t in turns],
+            "<= 250 ms",
+            met(excess, 0.250),
+        ),
+        row("  quiet waited for (as the endpointer counted it)", [t.waited for t in turns]),
+        row("  recogniser finishing", [t.recognising for t in turns]),
+        row("  dialog step (and saving the answer)", [t.replying for t in turns]),
+        row("  first sentence synthesised until it plays", [t.synthesis for t in turns]),
+    ]
+    return Section(
+        "latency",
+        "Reply latency",
+        (__doc__ or "").split("\n\n", 1)[1].replace("\n", " ").strip()
+        + f" {SESSIONS} sessions, {len(turns)} spoken turns. The end of speech is known to"
+        " within a few tens of milliseconds (paplay's drain and the recorder's 20 ms buffer).",
+        figures,
+        command=".venv/bin/python scripts/bench.py --only latency",
+    )
