@@ -55,7 +55,8 @@ _ORDINALS = [
     "ninth",
     "tenth",
 ]
-_ZERO_PHRASES = ("none", "nothing", "not at all")
+_ZERO_PHRASES = ("nothing", "not at all")
+"""Zero said without a number. Not "none": PocketSphinx took "nine" and "one" for it."""
 _NUMBER_FRAMES = ("{n}", "about {n}", "{n} out of {high}")
 # Each extra frame or command phrase is one more way for a number to be misheard. On the
 # 150 human digit recordings (PocketSphinx), numbers with five frames, "N or N+1" and every

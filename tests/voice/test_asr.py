@@ -178,6 +178,77 @@ def test_an_abandoned_utterance_does_not_block_the_next(
         abandoned.finish()
 
 
+def with_white_noise(audio: AudioBlock, snr_db: float, seed: int) -> AudioBlock:
+    """The audio with white noise over all of it, `snr_db` below the speech's loud parts."""
+    import numpy as np
+
+    values = np.frombuffer(audio.pcm, dtype="<i2").astype(np.float64)
+    frames = values[: len(values) // 160 * 160].reshape(-1, 160)
+    power = (frames**2).mean(axis=1)
+    speech_power = power[power >= power.max() * 1e-4].mean()
+    noise = np.random.default_rng(seed).standard_normal(len(values))
+    mixed = values + noise * np.sqrt(speech_power / 10 ** (snr_db / 10))
+    pcm = np.clip(np.round(mixed), -32768, 32767).astype("<i2").tobytes()
+    return AudioBlock(pcm, audio.format)
+
+
+def test_answers_in_noise_at_10_db_are_understood(
+    sphinx: PocketSphinxRecogniser, speak: Speak
+) -> None:
+    right, wrong = 0, []
+    for seed, (kind, said, meant) in enumerate(ENGLISH_ANSWERS * 2):
+        audio = with_white_noise(padded(speak(said, "en-us", 175)), 10.0, seed)
+        heard = recognise(sphinx, audio, expectation_for(kind))
+        reading = understand(heard.text, kind, (), (0, 10))
+        if (reading.intent, reading.value) == meant:
+            right += 1
+        else:
+            wrong.append(f"{said!r}->{heard.text!r}")
+    share = right / (2 * len(ENGLISH_ANSWERS))
+    print(f"\nPocketSphinx, white noise at 10 dB SNR: {share:.0%}; wrong: {wrong}")
+    assert share >= 0.8
+
+
+def test_british_vowels_are_heard(sphinx: PocketSphinxRecogniser, speak: Speak) -> None:
+    heard = {
+        said: recognise(sphinx, padded(speak(said, "en-gb", 175)), expectation_for("yes_no")).text
+        for said in ("faster", "pass", "sure", "yeah")
+    }
+    print(f"\nen-gb: {heard}")
+    assert heard == {said: said for said in heard}
+
+
+def test_noise_alone_is_heard_as_nothing(sphinx: PocketSphinxRecogniser) -> None:
+    import numpy as np
+
+    hiss = np.random.default_rng(7).normal(0, 300, 16000 * 3).astype("<i2").tobytes()
+    for expect in (expectation_for("yes_no"), expectation_for("scale")):
+        heard = recognise(sphinx, AudioBlock(hiss, AudioFormat(16000)), expect)
+        assert (heard.text, heard.words, heard.confidence) == ("", (), 0.0)
+        assert heard.audio_seconds == pytest.approx(3.0)
+
+
+def test_word_timings_count_the_silence_trimmed_before_the_answer(
+    sphinx: PocketSphinxRecogniser, speak: Speak
+) -> None:
+    early = recognise(sphinx, padded(speak("yes"), 0.5), expectation_for("yes_no"))
+    late = recognise(sphinx, padded(speak("yes"), 2.5), expectation_for("yes_no"))
+    assert early.text == late.text == "yes"
+    assert late.words[0].start - early.words[0].start == pytest.approx(2.0, abs=0.06)
+
+
+def test_questions_of_every_kind_in_turn_each_get_their_own_grammar(
+    sphinx: PocketSphinxRecogniser, speak: Speak
+) -> None:
+    kinds = ("yes_no", "scale", "yes_no", "scale", "yes_no")
+    said = ("yes", "three", "no", "ten", "repeat")
+    heard = [
+        recognise(sphinx, padded(speak(words)), expectation_for(kind)).text
+        for kind, words in zip(kinds, said, strict=True)
+    ]
+    assert heard == list(said)
+
+
 def test_auto_picks_pocketsphinx_without_an_english_vosk_model(tmp_path: Path) -> None:
     assert load_recogniser("auto", [tmp_path]).name == "pocketsphinx"
     with pytest.raises(CoachError) as error:
