@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import os
+import shutil
 import sqlite3
 import sys
 from collections.abc import Callable, Iterator
@@ -89,6 +90,14 @@ class Answer:
     at: str
 
 
+def _disk_is_full(folder: Path) -> bool:
+    """Whether the disk holding `folder` has no room left (SQLite may say "disk I/O error")."""
+    try:
+        return shutil.disk_usage(folder).free < 64 * 1024
+    except OSError:
+        return False
+
+
 class Journal:
     """The person's journal in `folder`. Reads work before the file exists; writes create it."""
 
@@ -134,6 +143,11 @@ class Journal:
             return CoachError(
                 f"The journal {self.path} is in use by another coach.",
                 "Close the other session (or wait for it to end) and try again.",
+            )
+        if "full" in message or ("i/o" in message and _disk_is_full(self.folder)):
+            return CoachError(
+                f"The disk holding the journal {self.path} is full: nothing more can be saved.",
+                "Free some space on it (or set COACH_HOME to a folder on another disk).",
             )
         if "not a database" in message or "malformed" in message:
             return CoachError(

@@ -323,6 +323,24 @@ def to_mono_rate(block: AudioBlock, rate: int) -> AudioBlock:
     return AudioBlock(pcm, AudioFormat(rate))
 
 
+def scaled(pcm: bytes, gain: float) -> bytes:
+    """16-bit samples multiplied by `gain` (0 to 1)."""
+    import numpy as np
+
+    values = np.frombuffer(pcm, dtype="<i2").astype(np.float32) * gain
+    return values.round().astype("<i2").tobytes()
+
+
+def refresh_devices() -> None:
+    """Ask PortAudio for the devices again (one plugged in since it started shows up).
+
+    Only while no stream is open.
+    """
+    sd = _sounddevice()
+    sd._terminate()
+    sd._initialize()
+
+
 class Loudspeaker:
     """Plays blocks on an output device without blocking; blocks queue one after another.
 
@@ -347,6 +365,8 @@ class Loudspeaker:
         """The device in use, once a stream is open."""
         self.format: AudioFormat | None = None
         """The stream's format, once open."""
+        self.volume = 1.0
+        """Gain from 0 to 1 applied to what is queued from now on (1: as rendered)."""
 
     def __enter__(self) -> Loudspeaker:
         return self
@@ -405,19 +425,30 @@ class Loudspeaker:
 
     def queue(self, block: AudioBlock) -> None:
         """Play `block` after what is already queued; returns at once."""
-        if self._stream is not None and self._finished.is_set():
-            self._stream.close()
-            self._stream = None
-            name = self.device.name if self.device else "the speaker"
-            raise AudioUnavailable(f"The speaker ({name}) stopped: it may have been unplugged.")
+        self._check_stream()
         fmt = self.format if self._stream is not None else None
         fmt = fmt or self._open(block.format.rate)
         pcm = to_mono_rate(block, fmt.rate).pcm
         if not pcm:
             return
+        if self.volume < 1.0:
+            pcm = scaled(pcm, self.volume)
         with self._lock:
             self._pending += pcm
             self._idle.clear()
+
+    def _check_stream(self) -> None:
+        if self._stream is not None and self._finished.is_set():
+            stream, self._stream = self._stream, None
+            try:
+                stream.close()
+            except _sounddevice().PortAudioError as error:
+                log.debug("closing the stopped speaker stream: %s", error)
+            name = self.device.name if self.device else "the speaker"
+            raise AudioUnavailable(
+                f"The speaker ({name}) stopped: it may have been unplugged.",
+                "Check the speaker; the coach tries again on its own.",
+            )
 
     def play(self, block: AudioBlock) -> None:
         """Play `block` now, dropping anything still queued; returns at once."""
@@ -438,7 +469,13 @@ class Loudspeaker:
 
     @property
     def playing(self) -> bool:
-        """True while queued audio remains or is still on its way out of the device."""
+        """True while queued audio remains or is still on its way out of the device.
+
+        Raises `AudioUnavailable` if the device went away while playing.
+        """
+        if self._stream is not None and self._finished.is_set():
+            self.stop()
+            self._check_stream()
         with self._lock:
             pending = bool(self._pending)
         return pending or time.monotonic() < self._drained_at + self._latency

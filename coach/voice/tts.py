@@ -373,7 +373,15 @@ class Speech:
 
     @property
     def speaking(self) -> bool:
-        """True while there is something still to be said or heard."""
+        """True while there is something still to be said or heard.
+
+        Raises `AudioUnavailable` if the loudspeaker failed while saying it.
+        """
+        from coach.voice.audio import AudioUnavailable
+
+        if isinstance(self._error, AudioUnavailable):
+            error, self._error = self._error, None
+            raise error
         if self._cancel.is_set():
             return False
         return self.rendering or self.loudspeaker.playing
