@@ -15,6 +15,7 @@ from coach.errors import CoachError
 
 if TYPE_CHECKING:
     from coach.config import Config
+    from coach.voice.run import VoiceOptions
 
 log = logging.getLogger(__name__)
 
@@ -58,6 +59,26 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("devices", help="list microphones and speakers")
     commands.add_parser(
         "doctor", parents=[voice], help="check each part voice needs, and say what to fix"
+    )
+    speaker = commands.add_parser(
+        "speaker",
+        parents=[voice],
+        help="always on, hands-free: wait for the wake phrase, talk, wait again",
+    )
+    speaker.add_argument("--wake", metavar="PHRASE", help='what wakes it (default "hey coach")')
+    speaker.add_argument(
+        "--idle-minutes",
+        type=float,
+        default=3.0,
+        metavar="N",
+        help="end a session after N minutes with nothing said (default 3)",
+    )
+    speaker.add_argument(
+        "--volume", type=float, default=0.7, metavar="0-1", help="starting volume (default 0.7)"
+    )
+    speaker.add_argument("--no-earcons", action="store_true", help="no beeps, only speech")
+    speaker.add_argument(
+        "--button", type=int, metavar="PIN", help="GPIO pin of a push-to-talk button (gpiozero)"
     )
     hear = commands.add_parser(
         "hear", parents=[voice], help="recognise one answer from a WAV file or the microphone"
@@ -186,6 +207,8 @@ def _run(args: argparse.Namespace) -> int:
             _device(args.input_device, config.input_device),
             _device(args.output_device, config.output_device),
         )
+    if args.command == "speaker":
+        return _speaker(args)
     if args.command == "hear":
         from coach.commands import hear_command
 
@@ -209,17 +232,42 @@ def _run(args: argparse.Namespace) -> int:
         from coach.textmode import run_text_session
 
         return run_text_session(exercise=args.exercise, transcripts=args.debug_transcripts)
-    from coach.voice.run import VoiceOptions, run_voice_session
+    from coach.voice.run import run_voice_session
 
-    config = _config()
-    options = VoiceOptions(
+    options = _voice_options(args, _config())
+    return run_voice_session(args.exercise, options, args.debug_transcripts)
+
+
+def _voice_options(args: argparse.Namespace, config: Config) -> VoiceOptions:
+    from coach.voice.run import VoiceOptions
+
+    return VoiceOptions(
         engine=args.engine or config.engine,
         input_device=_device(args.input_device, config.input_device),
         output_device=_device(args.output_device, config.output_device),
         voice=args.voice or config.voice,
         barge_in=args.barge_in,
     )
-    return run_voice_session(args.exercise, options, args.debug_transcripts)
+
+
+def _speaker(args: argparse.Namespace) -> int:
+    from coach.voice.speaker_mode import SpeakerOptions, run_speaker
+
+    if not 0.1 <= args.volume <= 1.0:
+        raise CoachError(f"--volume {args.volume} is out of range.", "Give a number from 0.1 to 1.")
+    if args.idle_minutes <= 0:
+        raise CoachError("--idle-minutes must be more than 0.", "For example: --idle-minutes 3")
+    config = _config()
+    options = SpeakerOptions(
+        voice=_voice_options(args, config),
+        wake=args.wake or config.wake_phrase,
+        idle_minutes=args.idle_minutes,
+        volume=args.volume,
+        earcons=not args.no_earcons,
+        button_pin=args.button if args.button is not None else config.button_pin,
+        transcripts=args.debug_transcripts,
+    )
+    return run_speaker(options)
 
 
 def _config() -> Config:

@@ -6,6 +6,8 @@
     input_device = "USB"       # microphone, by name or index
     output_device = 0          # speaker, by name or index
     voice = "en-us"            # text-to-speech voice id
+    wake_phrase = "hey coach"  # speaker mode: what wakes it
+    button_pin = 17            # speaker mode: GPIO pin of a push-to-talk button
 
 `COACH_REGION` in the environment overrides `region`.
 """
@@ -31,6 +33,8 @@ class Config:
     input_device: str | int | None = None
     output_device: str | int | None = None
     voice: str | None = None
+    wake_phrase: str = "hey coach"
+    button_pin: int | None = None
 
 
 def load_config(folder: Path) -> Config:

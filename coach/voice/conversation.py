@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Protocol, TextIO
 from coach.dialog.events import Line, Reply
 from coach.voice.endpoint import Endpointer
 from coach.voice.format import SPEECH, AudioBlock
-from coach.voice.grammar import Expectation
+from coach.voice.grammar import Expectation, voice_command
 
 if TYPE_CHECKING:
     from coach.session import Session
@@ -47,6 +47,18 @@ class Mic(Protocol):
     def reopen(self) -> None: ...
 
 
+class VolumeKnob(Protocol):
+    volume: float
+    """From 0 to 1."""
+
+
+VOLUME_STEP = 1.4
+"""How much "louder" and "quieter" change the volume (about 3 dB)."""
+QUIETEST = 0.1
+NOT_UNDERSTOOD = ("unclear", "none")
+"""Reply intents that get the "not understood" earcon."""
+
+
 class Speaker(Protocol):
     @property
     def speaking(self) -> bool: ...
@@ -67,6 +79,7 @@ class Turn:
     """"speech", "typed" or "silence"."""
     text: str = ""
     seconds: float = 0.0
+    """How long the silence, or the speech, lasted."""
     confidence: float = 1.0
     waited: float = 0.0
     """Seconds of quiet after the speech before the turn was taken as finished."""
@@ -90,6 +103,9 @@ class VoiceConversation:
         show: Callable[[Line], None] | None = None,
         typed: TextIO | None = None,
         barge_in: str = "keyword",
+        volume: VolumeKnob | None = None,
+        cue: Callable[[str], None] | None = None,
+        idle_limit: float | None = None,
     ) -> None:
         self.session = session
         self.mic = mic
@@ -102,19 +118,45 @@ class VoiceConversation:
         """How often the microphone was opened again after failing."""
         self.pending: list[AudioBlock] = []
         """Audio heard while the coach was speaking, handed to the next turn (barge-in)."""
+        self.volume = volume
+        """What "louder" and "quieter" turn (None: they are not understood)."""
+        self.cue = cue or (lambda kind: None)
+        """Plays an earcon: "understood" or "not_understood" after each answer."""
+        self.idle_limit = idle_limit
+        """Seconds of silence (counted in audio heard) after which the session ends ("idle");
+        also when it is paused and silence follows. None: it waits as long as needed."""
 
     def run(self) -> str:
         """Talk until the session ends; return why it ended."""
         self.say(self.session.begin())
+        quiet = 0.0  # seconds of silence heard since the person last spoke
         while not self.session.ended:
             turn = self.listen()
             thinking = time.monotonic()
             if turn.kind == "silence":
+                quiet += turn.seconds
+                if self._idle(quiet):
+                    self.session.end("idle")
+                    self.say(self._aside("I'll stop here for now. What you said is kept."))
+                    return "idle"
                 reply = self.session.silence(turn.seconds)
-            elif not turn.text.strip():
-                reply = self.session.not_made_out()
             else:
-                reply = self.session.hear(turn.text, turn.confidence)
+                quiet = 0.0
+                command = voice_command(turn.text) if turn.kind == "speech" else None
+                if command == "stop_listening":
+                    self.cue("understood")
+                    self.session.end("paused")
+                    self.say(self._aside("All right. I'm here when you need me."))
+                    return "muted"
+                if command is not None:
+                    self.say(self._turn_volume(command))
+                    continue
+                if not turn.text.strip():
+                    reply = self.session.not_made_out()
+                else:
+                    reply = self.session.hear(turn.text, turn.confidence)
+                if turn.kind == "speech":
+                    self.cue("not_understood" if reply.intent in NOT_UNDERSTOOD else "understood")
             if turn.kind == "speech":
                 log.debug(
                     "turn timings: waited %.0f ms, recognised in %.0f ms, replied in %.0f ms",
@@ -124,6 +166,33 @@ class VoiceConversation:
                 )
             self.say(reply)
         return self.session.ended or "stopped"
+
+    def _idle(self, quiet: float) -> bool:
+        if self.idle_limit is None:
+            return False
+        return bool(self.session.manager.paused) or quiet >= self.idle_limit
+
+    def _aside(self, text: str) -> Reply:
+        """Something the voice loop says itself, outside the dialogue."""
+        return Reply([Line(text, self.session.state)])
+
+    def _turn_volume(self, command: str) -> Reply:
+        state = self.session.state
+        if self.volume is None:
+            return self._aside("I can't change my volume here; your device's volume control can.")
+        was = self.volume.volume
+        if command == "louder":
+            self.volume.volume = min(1.0, was * VOLUME_STEP)
+        else:
+            self.volume.volume = max(QUIETEST, was / VOLUME_STEP)
+        log.info("volume %.2f -> %.2f", was, self.volume.volume)
+        if self.volume.volume == was:
+            edge = "loudest" if command == "louder" else "quietest"
+            text = f"That's my {edge}. The speaker's own volume control can go further."
+        else:
+            text = "Louder now." if command == "louder" else "Quieter now."
+        prompt = self.session.manager.asking
+        return Reply([Line(text, state), *([Line(prompt.prompt, state)] if prompt else [])])
 
     # -- speaking ----------------------------------------------------------------------------
 
@@ -308,6 +377,7 @@ def listen_for_turn(
                 return Turn(
                     "speech",
                     heard.text,
+                    seconds=event.at - event.speech_start - endpointer.quiet_seconds,
                     confidence=heard.confidence,
                     waited=endpointer.quiet_seconds,
                     recognising=time.monotonic() - ended_at,

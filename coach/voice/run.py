@@ -59,6 +59,7 @@ def run_voice_session(exercise: str | None, options: VoiceOptions, transcripts: 
             show=lambda line: _show(screen, line),
             typed=default_typed_input(),
             barge_in=options.barge_in,
+            volume=speaker,
         )
         try:
             with mic, speaker:

@@ -35,3 +35,23 @@ def answer_for(question: str) -> str:
         if cue.lower() in question.lower():
             return answer
     raise AssertionError(f"the scripted person has no answer for: {question}")
+
+
+class QuietSpeaker:
+    """A speaker that plays nothing: what the coach says is kept in `said`, at once."""
+
+    said: list[str]
+
+    @property
+    def speaking(self) -> bool:
+        return False
+
+    @property
+    def spoken_text(self) -> str:
+        return ""
+
+    def say(self, lines: list[str], rate: int = 0) -> None:
+        self.said += lines
+
+    def stop(self) -> None:
+        pass

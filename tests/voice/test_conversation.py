@@ -23,7 +23,7 @@ from coach.session import Session
 from coach.voice.asr import PocketSphinxRecogniser
 from coach.voice.conversation import MicrophoneLost, VoiceConversation
 from coach.voice.format import SPEECH, AudioBlock
-from tests.voice.person import answer_for
+from tests.voice.person import QuietSpeaker, answer_for
 
 BLOCK = int(SPEECH.bytes_per_second * 0.03)
 
@@ -40,7 +40,7 @@ def spoken(folder: Path, text: str) -> AudioBlock:
         return AudioBlock(wav.readframes(wav.getnframes()), SPEECH)
 
 
-class ScriptedPerson:
+class ScriptedPerson(QuietSpeaker):
     """Microphone and speaker in one: answers whatever the coach is waiting for."""
 
     def __init__(
@@ -57,20 +57,9 @@ class ScriptedPerson:
         self.waiting = False
 
     # the speaker side
-    @property
-    def speaking(self) -> bool:
-        return False
-
-    @property
-    def spoken_text(self) -> str:
-        return ""
-
-    def say(self, lines: list[str], rate: int) -> None:
-        self.said += lines
+    def say(self, lines: list[str], rate: int = 0) -> None:
+        super().say(lines, rate)
         self.waiting = True
-
-    def stop(self) -> None:
-        pass
 
     # the microphone side
     def reopen(self) -> None:

@@ -17,11 +17,14 @@ from coach.voice.asr import PocketSphinxRecogniser
 from coach.voice.grammar import (
     CORE_COMMANDS,
     FREE,
+    VOICE_COMMANDS,
     YES_NO,
     expectation_for,
     number_words,
     restrict,
     scale_phrases,
+    voice_command,
+    wake_expectation,
 )
 
 OPTIONS = (
@@ -84,7 +87,8 @@ def test_scale_phrases_give_a_number_in_range_or_ask_which(scale: tuple[int, int
 
 
 def test_choice_phrases_pick_the_right_option() -> None:
-    phrases = [p for p in expectation_for("choice", OPTIONS).phrases if p not in command_phrases()]
+    commands = (*command_phrases(), *VOICE_COMMANDS)
+    phrases = [p for p in expectation_for("choice", OPTIONS).phrases if p not in commands]
     picked = {p: parse_choice(p, OPTIONS) for p in phrases}
     assert all(r.intent == "choice" for r in picked.values()), picked
     assert picked["the second one"].value == "words"
@@ -125,3 +129,23 @@ def test_pocketsphinx_knows_nearly_every_phrase(sphinx: PocketSphinxRecogniser) 
         print(f"\n{kind}: {len(kept)} of {len(phrases)} phrases known; dropped {dropped}")
         assert len(kept) >= 0.9 * len(phrases)
     assert "i'm" in sphinx.vocabulary and "xyzzyq" not in sphinx.vocabulary
+
+
+def test_volume_and_stop_listening_are_heard_at_every_question() -> None:
+    for kind in ("yes_no", "scale", "choice"):
+        phrases = expectation_for(kind, OPTIONS).phrases
+        assert {"louder", "quieter", "stop listening", "goodbye"} <= set(phrases), kind
+    assert voice_command("Louder please") == "louder"
+    assert voice_command("speak up") == "louder"
+    assert voice_command("softer") == "quieter"
+    assert voice_command("stop listening") == "stop_listening"
+    assert voice_command("a little louder than that") is None
+    assert voice_command("stop") is None  # the dialogue's own command
+    assert all(parse_command(p) is None for p in VOICE_COMMANDS if p != "stop listening")
+
+
+def test_the_wake_phrase_comes_first_among_decoys() -> None:
+    expect = wake_expectation("Hey,  Coach")
+    assert expect.kind == "wake" and expect.phrases[0] == "hey coach"
+    assert {"yes", "okay", "stop", "louder"} <= set(expect.phrases)
+    assert len(set(expect.phrases)) == len(expect.phrases)
