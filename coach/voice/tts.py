@@ -313,6 +313,8 @@ class Speech:
         self._thread: threading.Thread | None = None
         self._spans: list[tuple[float, float, str]] = []
         self._error: BaseException | None = None
+        self.first_sound = threading.Event()
+        """Set once the first sentence ever said has started playing."""
 
     def say(self, lines: list[str], rate: int = 0) -> None:
         """Start saying `lines` at rate step `rate` (-3 slow to +3 fast); stops what was said."""
@@ -347,6 +349,7 @@ class Speech:
                 try:
                     if index == 0:
                         self.loudspeaker.play(block)
+                        self.first_sound.set()
                         log.debug(
                             "first sentence playing %.0f ms after it was asked for",
                             (time.monotonic() - asked_at) * 1000,

@@ -36,3 +36,18 @@ def test_a_recogniser_that_failed_to_load_says_why_when_listening() -> None:
     recogniser = LoadingRecogniser(load)
     with pytest.raises(CoachError, match="damaged"):
         recogniser.listen(expectation_for("free"))
+
+
+def test_loading_starts_once_the_greeting_is_heard() -> None:
+    greeting_playing = threading.Event()
+    loading = threading.Event()
+
+    def load() -> Recogniser:
+        loading.set()
+        return PocketSphinxRecogniser()
+
+    recogniser = LoadingRecogniser(load, after=greeting_playing)
+    assert not loading.wait(0.5), "loaded before the greeting played"
+    greeting_playing.set()
+    assert loading.wait(5)
+    assert recogniser.name == "pocketsphinx"
