@@ -24,9 +24,10 @@ def build_parser() -> argparse.ArgumentParser:
     voice = argparse.ArgumentParser(add_help=False)
     voice.add_argument(
         "--engine",
-        choices=("auto", "vosk", "pocketsphinx"),
+        choices=("auto", "moonshine", "vosk", "pocketsphinx"),
         default=None,
-        help="speech recognition (auto: Vosk if an English model is installed)",
+        help="speech recognition (auto: Moonshine for open answers, and for closed ones Vosk "
+        "if an English model is installed, else PocketSphinx)",
     )
     voice.add_argument("--input-device", metavar="NAME|INDEX", help="microphone (coach devices)")
     voice.add_argument("--output-device", metavar="NAME|INDEX", help="speaker (coach devices)")
@@ -206,6 +207,7 @@ def _run(args: argparse.Namespace) -> int:
         return doctor_command(
             _device(args.input_device, config.input_device),
             _device(args.output_device, config.output_device),
+            args.engine or config.engine,
         )
     if args.command == "speaker":
         return _speaker(args)

@@ -210,7 +210,7 @@ def devices_command() -> int:
 def hear_command(
     file: Path | None, expect: str, engine: str, input_device: str | int | None
 ) -> int:
-    from coach.voice.asr import load_recogniser
+    from coach.voice.engines import load_recogniser
     from coach.voice.hear import hear_file
 
     recogniser = load_recogniser(engine)
@@ -251,5 +251,6 @@ def _hear_microphone(
         "intent": reading.intent if turn.kind == "speech" else "silence",
         "value": reading.value,
         "confidence": round(turn.confidence * reading.confidence, 3),
+        "engine": turn.engine,
         "seconds": round(time.monotonic() - started, 3),
     }

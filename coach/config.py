@@ -2,7 +2,7 @@
 
     region = "UK"              # which crisis lines to read out (US, UK, IE, CA, AU, EU, ...)
     resources = "lines.yaml"   # or your own list of lines (see coach/dialog/resources.py)
-    engine = "auto"            # speech recognition: auto, vosk or pocketsphinx
+    engine = "auto"            # speech recognition: auto, moonshine, vosk or pocketsphinx
     input_device = "USB"       # microphone, by name or index
     output_device = 0          # speaker, by name or index
     voice = "en-us"            # text-to-speech voice id

@@ -34,6 +34,7 @@ def run_checks(
     input_device: str | int | None = None,
     output_device: str | int | None = None,
     listen_seconds: float = 1.0,
+    engine: str = "auto",
 ) -> list[Check]:
     checks = [_python(), *_packages()]
     if not all(c.ok for c in checks):
@@ -44,7 +45,7 @@ def run_checks(
     checks += [_device(input_device, "input"), _device(output_device, "output")]
     if checks[-2].ok:
         checks.append(_input_level(input_device, listen_seconds))
-    checks += [_espeak(), _tts(), *_engines()]
+    checks += [_espeak(), _tts(), *_engines(engine)]
     return checks
 
 
@@ -156,27 +157,36 @@ def _tts() -> Check:
     return _guard("Speech out", "Install espeak-ng (Linux) and check pyttsx3 works.", probe)
 
 
-def _engines() -> list[Check]:
-    from coach.voice.asr import find_vosk_model, load_recogniser
+def _engines(engine: str) -> list[Check]:
+    from coach.voice.asr import find_vosk_model
 
-    checks = []
     english = _guard_value(lambda: find_vosk_model("en"))
-    checks.append(
+    checks = [
         Check(
             "Vosk English model",
             english is not None,
             str(english) if english else "not installed",
             "Optional: coach models download small-en-us (PocketSphinx works meanwhile).",
         )
-    )
-    checks.append(
-        _guard(
-            "Recognition",
-            "Reinstall pocketsphinx: scripts/setup.sh",
-            lambda: Check("Recognition", True, f"{load_recogniser('auto').name} is ready"),
-        )
-    )
-    return checks
+    ]
+    try:
+        from coach.voice.engines import describe, load_recogniser, notice_of
+
+        recogniser = load_recogniser(engine)
+    except Exception as error:  # a doctor reports every failure instead of stopping
+        return [*checks, Check("Recognition", False, str(error), "Reinstall: scripts/setup.sh")]
+    closed, free = describe(recogniser)
+    notice = notice_of(recogniser)
+    return [
+        *checks,
+        Check("Closed answers", True, f"heard by {closed}"),
+        Check(
+            "Open answers",
+            not notice,
+            f"heard by {free}" + (" (Moonshine did not load)" if notice else ""),
+            notice,
+        ),
+    ]
 
 
 def _guard_value(probe: Callable[[], object]) -> object:
@@ -186,15 +196,17 @@ def _guard_value(probe: Callable[[], object]) -> object:
         return None
 
 
-def doctor_command(input_device: str | int | None, output_device: str | int | None) -> int:
-    checks = run_checks(input_device, output_device)
+def doctor_command(
+    input_device: str | int | None, output_device: str | int | None, engine: str = "auto"
+) -> int:
+    checks = run_checks(input_device, output_device, engine=engine)
     width = max(len(c.part) for c in checks)
     for check in checks:
         mark = "ok " if check.ok else "NO "
         print(f"{mark} {check.part:{width}}  {check.found}")
         if not check.ok and check.fix:
             print(f"    {'':{width}}  -> {check.fix}")
-    optional = {"Vosk English model"}
+    optional = {"Vosk English model", "Open answers"}  # voice works without them, less well
     broken = [c for c in checks if not c.ok and c.part not in optional]
     if broken:
         print(

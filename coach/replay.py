@@ -259,7 +259,7 @@ def replay_command(
 
 def audio_recogniser(engine: str = "auto") -> Callable[[Path, Ask | None], tuple[str, float]]:
     """Recognise a WAV file the way a live answer is: with the grammar of the question."""
-    from coach.voice.asr import load_recogniser
+    from coach.voice.engines import load_recogniser
     from coach.voice.grammar import expectation_for
     from coach.voice.wavfile import pad, read_wav, to_speech_format
 

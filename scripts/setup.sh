@@ -57,9 +57,10 @@ if command -v apt-get >/dev/null; then
     apt_install espeak-ng libportaudio2
 fi
 # The tests also need a PulseAudio server with virtual devices (scripts/pulse-test-server.sh),
-# sox and espeak-ng to make test speech, and Graphviz to draw `coach dialogs graph --out`.
+# sox and espeak-ng to make test speech, Graphviz to draw `coach dialogs graph --out`, and
+# pocketsphinx-testdata for its recordings of people reading (LibriVox, public domain).
 if [[ "$extras" == "[dev]" ]]; then
-    apt_install pulseaudio pulseaudio-utils libasound2-plugins sox graphviz
+    apt_install pulseaudio pulseaudio-utils libasound2-plugins sox graphviz pocketsphinx-testdata
 fi
 
 if [[ ! -x .venv/bin/python ]]; then

@@ -85,6 +85,8 @@ class Turn:
     """Seconds of quiet after the speech before the turn was taken as finished."""
     recognising: float = 0.0
     """Seconds the recogniser took to finish once the turn had ended."""
+    engine: str = ""
+    """The engine whose words `text` is (speech only)."""
 
 
 class MicrophoneLost(Exception):
@@ -125,6 +127,7 @@ class VoiceConversation:
         self.idle_limit = idle_limit
         """Seconds of silence (counted in audio heard) after which the session ends ("idle");
         also when it is paused and silence follows. None: it waits as long as needed."""
+        self._told_how_heard = False
 
     def run(self) -> str:
         """Talk until the session ends; return why it ended."""
@@ -259,10 +262,17 @@ class VoiceConversation:
     # -- listening ---------------------------------------------------------------------------
 
     def listen(self) -> Turn:
+        from coach.voice.engines import notice_of
         from coach.voice.grammar import expectation_for
 
         manager = self.session.manager
         ask = manager.asking
+        if not self._told_how_heard:  # the recogniser has loaded by now, or failed
+            self._told_how_heard = True
+            notice = notice_of(self.recogniser)
+            if notice:
+                again = [Line(ask.prompt, self.session.state)] if ask else []
+                self.say(Reply([Line(notice, self.session.state), *again]))
         pause = (ask.pause if ask else 30.0) * (2 if manager.waited else 1)
         expect = expectation_for(
             ask.expect if ask else "free", ask.options if ask else (), ask.scale if ask else (0, 10)
@@ -381,4 +391,5 @@ def listen_for_turn(
                     confidence=heard.confidence,
                     waited=endpointer.quiet_seconds,
                     recognising=time.monotonic() - ended_at,
+                    engine=heard.engine,
                 )

@@ -72,10 +72,10 @@ def understand(
 def hear_file(path: Path, expect_spec: str, recogniser: Recogniser) -> dict[str, Any]:
     """Recognise and understand one WAV file.
 
-    Returns {"text", "intent", "value", "confidence", "seconds"}: the words heard, what they
-    mean (intent "command" with the command's name as value, or a Reading's intent and
-    value), the recogniser's confidence times the reading's, and the wall-clock seconds
-    recognition took.
+    Returns {"text", "intent", "value", "confidence", "engine", "seconds"}: the words heard,
+    what they mean (intent "command" with the command's name as value, or a Reading's intent
+    and value), the recogniser's confidence times the reading's, the engine whose words they
+    are, and the wall-clock seconds recognition took.
     """
     expect, options, scale = parse_expect(expect_spec)
     try:
@@ -95,5 +95,6 @@ def hear_file(path: Path, expect_spec: str, recogniser: Recogniser) -> dict[str,
         "intent": reading.intent,
         "value": reading.value,
         "confidence": round(heard.confidence * reading.confidence, 3),
+        "engine": heard.engine,
         "seconds": round(seconds, 3),
     }

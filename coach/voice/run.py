@@ -144,10 +144,17 @@ class LoadingRecogniser:
     def listen(self, expect: Expectation) -> Utterance:
         return self.ready().listen(expect)
 
+    @property
+    def notice(self) -> str:
+        from coach.voice.engines import notice_of
+
+        return notice_of(self.ready())
+
 
 def _open_voice(options: VoiceOptions) -> tuple[Recogniser, Speech, Microphone, Loudspeaker]:
-    from coach.voice.asr import find_vosk_model, load_recogniser
+    from coach.voice.asr import find_vosk_model
     from coach.voice.audio import Loudspeaker, Microphone, pick_device
+    from coach.voice.engines import load_recogniser
     from coach.voice.format import SPEECH
     from coach.voice.tts import Pyttsx3Voice, Speech
 

@@ -275,8 +275,8 @@ class SpeakerMode:
 def run_speaker(options: SpeakerOptions) -> int:
     """`coach speaker`: serve sessions until stopped."""
     from coach.textmode import open_session
-    from coach.voice.asr import load_recogniser
     from coach.voice.audio import Loudspeaker, Microphone
+    from coach.voice.engines import load_recogniser
     from coach.voice.tts import Pyttsx3Voice, Speech
 
     voice = options.voice

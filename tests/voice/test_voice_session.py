@@ -31,7 +31,16 @@ from tests.voice.pulse import (
     play_into_mic,
     pulse_server,
 )
-from tests.voice.speaking import LIBRARY, CoachProcess, Listener, answer, espeak, seed_home
+from tests.voice.speaking import (
+    FREE_ANSWER,
+    LIBRARY,
+    CoachProcess,
+    Listener,
+    answer,
+    espeak,
+    seed_home,
+)
+from tests.voice.test_moonshine import error_rate
 
 __all__ = ["pulse_server"]
 
@@ -163,6 +172,23 @@ def test_appreciation_by_voice_keeps_the_answers_and_reads_them_back(
     kept = {a.key: a.text for a in Journal(outcome.home).answers()}
     assert kept["how"] == "in person", kept  # a choice, by its label, through the grammar
     check_the_coach_was_heard(outcome.recording, outcome.questions)
+
+
+def test_open_answers_are_heard_by_moonshine_and_read_back(
+    outcomes: dict[tuple[str, int], Outcome],
+) -> None:
+    outcome = outcomes["appreciation", 1]
+    assert any("open answers with Moonshine" in line for line in outcome.log), outcome.log[:20]
+    states = LIBRARY["appreciation"].states
+    answers = Journal(outcome.home).answers()
+    free = [a.text for a in answers if a.key in states and states[a.key].expect == "free"]
+    assert free, answers
+    rate = error_rate([(FREE_ANSWER, text) for text in free])
+    print(f"open answers through the devices: {rate:.1%} of words wrong in {len(free)}: {free}")
+    assert rate <= 0.25, free
+    recap = outcome.said[next(i for i, s in enumerate(outcome.said) if "shared today" in s) :]
+    wanted = set(FREE_ANSWER.split())
+    assert any(len(wanted & set(words(line))) >= len(wanted) - 2 for line in recap), recap
 
 
 def check_every_question_was_played(
