@@ -129,6 +129,11 @@ class MoonshineRecogniser:
         silence = [0.0] * round(PADDING * SPEECH.rate)
         return self._worker.submit(self.transcribe, [*silence, *_floats(pcm), *silence])
 
+    def idle(self) -> None:
+        """Wait until the transcriptions asked for so far are done (tests and benchmarks feed
+        audio faster than it is spoken, with no pause window to do them in)."""
+        self._worker.submit(lambda: None).result()
+
     def _done(self, utterance: _MoonshineUtterance) -> None:
         if self._current is utterance:
             self._current = None

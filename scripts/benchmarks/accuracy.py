@@ -39,6 +39,7 @@ from coach.voice.format import AudioBlock, AudioFormat
 from coach.voice.grammar import FREE, number_words
 from coach.voice.hear import CHUNK, PADDING, parse_expect, understand
 from coach.voice.wavfile import pad, read_wav
+from scripts.benchmarks import open_answers
 from scripts.benchmarks.common import REPO, Figure, Section
 
 SEED = 20261127
@@ -52,7 +53,9 @@ NOISES = ("clean", "white", "pink", "babble")
 FREE_SHARE = 6
 """Free recognition runs on one clip in this many (each phrase in two voice/rate pairs)."""
 TARGET = 0.95
-"""The issue's target: at least 95% of answers right at 10 dB SNR, with the grammar."""
+"""The target: at least 95% of answers right at 10 dB SNR."""
+CLEAN_TARGET = 0.97
+"""The target for clean speech: at least 97% of closed answers right."""
 FSDD = REPO.parent / "shared" / "fixtures" / "speech" / "fsdd"
 WORKERS = min(2, os.cpu_count() or 1)
 
@@ -134,7 +137,8 @@ class Clip:
 class Result:
     clip: Clip
     mode: str
-    """ "grammar" or "free"."""
+    """ "grammar" (PocketSphinx with the question's grammar), "free" (PocketSphinx without)
+    or "coach" (what the coach uses: `load_recogniser("auto")`, grammar and Moonshine)."""
     heard: str
     reading: tuple[str, Any]
     seconds: float
@@ -268,13 +272,22 @@ def fsdd_clips() -> list[Clip]:
 # --- recognising -----------------------------------------------------------------------------
 
 RecogniserFactory = Callable[[], Recogniser]
+
+
+def coach_recogniser() -> Recogniser:
+    """What the coach hears with: a grammar engine and Moonshine (`--engine auto`)."""
+    from coach.voice.engines import load_recogniser
+
+    return load_recogniser("auto")
+
+
 _worker: dict[str, Any] = {}
 
 
 def hear(recogniser: Recogniser, audio: AudioBlock, item: Item, mode: str) -> tuple[str, Any]:
     """What the coach makes of the audio at the item's question: `coach.voice.hear`'s path."""
     expect, options, scale = parse_expect(item.expect)
-    utterance = recogniser.listen(expect if mode == "grammar" else FREE)
+    utterance = recogniser.listen(FREE if mode == "free" else expect)
     step = max(2, round(CHUNK * audio.format.bytes_per_second) // 2 * 2)
     for start in range(0, len(audio.pcm), step):
         utterance.accept(AudioBlock(audio.pcm[start : start + step], audio.format))
@@ -312,7 +325,7 @@ def run(
     sessions: dict[tuple[str, str], list[Clip]] = collections.defaultdict(list)
     for mode in modes:
         for clip in clips:
-            if mode == "grammar" or clip.free:
+            if mode != "free" or clip.free:
                 sessions[(mode, clip.session)].append(clip)
     tasks = [(mode, group) for (mode, _), group in sessions.items()]
     tasks.sort(key=lambda t: -len(t[1]) * (15 if t[0] == "free" else 1))  # longest first
@@ -376,6 +389,7 @@ def figures(results: Sequence[Result]) -> list[Figure]:
         mine = [r for r in results if r.clip.condition == condition]
         grammar = tally(mine, lambda r: r.mode == "grammar")
         free = tally(mine, lambda r: r.mode == "free")
+        coach = tally(mine, lambda r: r.mode == "coach")
         grammar_same = tally(mine, lambda r: r.mode == "grammar" and r.clip.free)
         parts = []
         if condition != "fsdd":
@@ -383,21 +397,28 @@ def figures(results: Sequence[Result]) -> list[Figure]:
                 of_group = [r for r in mine if r.clip.item.group == group]
                 g = tally(of_group, lambda r: r.mode == "grammar")
                 f = tally(of_group, lambda r: r.mode == "free")
-                parts.append(f"{group} {g} / free {f}")
+                c = tally(of_group, lambda r: r.mode == "coach")
+                parts.append(f"{group} {g} / free {f} / coach {c}")
         else:
             for speaker in ("george", "jackson", "lucas"):
                 of_speaker = [r for r in mine if speaker in r.clip.session]
-                parts.append(f"{speaker} {tally(of_speaker, lambda r: r.mode == 'grammar')}")
+                g = tally(of_speaker, lambda r: r.mode == "grammar")
+                c = tally(of_speaker, lambda r: r.mode == "coach")
+                parts.append(f"{speaker} {g} / coach {c}")
         if condition != "fsdd":
             parts.append(f"grammar on the free clips {grammar_same}")
         parts.append(f"{grammar.total} clips, free {free.total}")
         noisy = condition in ("white", "pink", "babble")
+        target: float | None = TARGET if noisy else CLEAN_TARGET
+        wanted = "at 10 dB" if noisy else "clean"
+        if condition == "fsdd":
+            target = None
         rows.append(
             Figure(
                 CONDITION_NAMES[condition],
-                f"grammar {grammar}, free {free}",
-                f">= {TARGET:.0%} (grammar)" if noisy else "report",
-                ("yes" if grammar.share >= TARGET else "no") if noisy else "-",
+                f"coach {coach}, grammar {grammar}, free {free}",
+                f">= {target:.0%} (coach, {wanted})" if target else "report",
+                ("yes" if coach.share >= target else "no") if target else "-",
                 "; ".join(parts),
             )
         )
@@ -415,8 +436,13 @@ def measure(runs: int) -> Section:  # runs: recognition is deterministic, one pa
     started = time.perf_counter()
     folder = cache_folder()
     clips = [*espeak_clips(folder), *fsdd_clips()]
-    results = run(clips, babble=babble_talkers(folder))
+    babble = babble_talkers(folder)
+    results = run(clips, babble=babble)
+    results += run(clips, factory=coach_recogniser, modes=("coach",), babble=babble)
     elapsed = time.perf_counter() - started
+    open_figures, misheard = open_answers.wer_figures(folder)
+    open_figures += open_answers.first_answer_figures(folder)
+    open_figures += open_answers.crisis_figures(folder)
     espeak = [r for r in results if r.clip.condition != "fsdd"]
     human = [r for r in results if r.clip.condition == "fsdd"]
     cpu = {m: sum(r.seconds for r in results if r.mode == m) for m in ("grammar", "free")}
@@ -472,11 +498,31 @@ def measure(runs: int) -> Section:  # runs: recognition is deterministic, one pa
         f"Wrong with the grammar (espeak-ng, said->heard): {confusions(espeak, 'grammar')}.",
         f"Wrong with the grammar (FSDD): {confusions(human, 'grammar')}.",
     ]
+    notes.append(
+        "Coach: what the coach itself hears with (`--engine auto`): PocketSphinx with the "
+        "question's grammar, and Moonshine beside it, whose words are taken where they are "
+        "exactly one of the question's phrases and, at a yes/no question, a command "
+        "(coach.voice.engines.ROUTES). Grammar and free: PocketSphinx alone, as before."
+    )
+    notes.append(
+        "Open answers (the rows after the closed ones): twenty answers written for the "
+        f"benchmark, spoken by espeak-ng in {', '.join(open_answers.VOICES)} at "
+        f"{open_answers.RATE} words a minute, clean and with white noise at "
+        f"{open_answers.SNR_DB:.0f} dB SNR, and the five LibriVox sentences of Debian's "
+        "pocketsphinx-testdata (a woman reading Sense and Sensibility, public domain), "
+        "padded 0.3 s before and 1 s after, fed in 0.1 s blocks. Word error rate: word edits "
+        "over words said, both written as the recognisers write (lower case, numbers in "
+        "words). The first-answer rows hear ten answers each as the first of a fresh "
+        "recogniser and again by one that has heard them all once. The crisis rows speak "
+        "every crisis sentence of tests/data/safety_utterances.yaml (the voices in turn) and "
+        "screen what was heard with coach.dialog.safety, against screening the text. "
+        f"Moonshine's misheard clean answers (said -> heard): {'; '.join(misheard) or '-'}."
+    )
     return Section(
         "accuracy",
         "Answer accuracy",
         how,
-        figures(results),
+        [*figures(results), *open_figures],
         notes,
         command=".venv/bin/python scripts/bench.py --only accuracy",
     )

@@ -26,8 +26,15 @@ TIMINGS = re.compile(r"waited (\d+) ms, recognised in (\d+) ms, replied in (\d+)
 FIRST_SENTENCE = re.compile(r"first sentence playing (\d+) ms")
 
 
+SLOWER_CORE = 3.0
+"""A Raspberry Pi 4 core is roughly a third as fast as one of this machine's."""
+CLOSED = ("yes_no", "scale", "choice")
+
+
 @dataclass(frozen=True)
 class Turn:
+    kind: str
+    """The question's kind: "yes_no", "scale", "choice" (closed) or "free" (open)."""
     latency: float
     window: float
     waited: float
@@ -70,7 +77,7 @@ def session(folder: Path, engine: str) -> list[Turn]:
                     continue  # no reply (the session ended)
                 parts = _parts(coach, logged)
                 if parts is not None:
-                    turns.append(Turn(reply - spoken_until, window, *parts))
+                    turns.append(Turn(listening.kind, reply - spoken_until, window, *parts))
             coach.process.wait(timeout=30)
         finally:
             if coach.process.poll() is None:
@@ -106,10 +113,9 @@ def measure(runs: int) -> Section:
         for number in range(SESSIONS):
             place = Path(folder) / str(number)
             place.mkdir()
-            turns += session(place, "pocketsphinx")
+            turns += session(place, "auto")
     if not turns:
         raise RuntimeError("no spoken turn was measured")
-    excess = median([t.excess for t in turns])
     ms = 1000
 
     def row(name: str, values: list[float], target: str = "report", ok: str = "-") -> Figure:
@@ -121,19 +127,29 @@ def measure(runs: int) -> Section:
             f"min {min(values) * ms:.0f}, max {max(values) * ms:.0f} ms, {len(values)} turns",
         )
 
-    figures = [
-        row(
-            "Reply latency, end of speech to first sound (PocketSphinx)", [t.latency for t in turns]
-        ),
-        row("  of which the question's pause window", [t.window for t in turns]),
-        row(
-            "  beyond the pause window",
-            [t.excess for t in turns],
-            "<= 250 ms",
-            met(excess, 0.250),
-        ),
-        row("  quiet waited for (as the endpointer counted it)", [t.waited for t in turns]),
-        row("  recogniser finishing", [t.recognising for t in turns]),
+    figures = []
+    for name, kinds in (("closed questions", CLOSED), ("open answers", ("free",))):
+        mine = [t for t in turns if t.kind in kinds]
+        if not mine:
+            continue
+        beyond = median([t.excess for t in mine])
+        figures += [
+            row(f"Reply latency, {name}, end of speech to first sound", [t.latency for t in mine]),
+            row("  of which the question's pause window", [t.window for t in mine]),
+            row(
+                "  beyond the pause window",
+                [t.excess for t in mine],
+                "<= 250 ms",
+                met(beyond, 0.25),
+            ),
+            row(
+                f"  beyond the window on a core a third as fast (computed: {SLOWER_CORE:.0f} x)",
+                [t.excess * SLOWER_CORE for t in mine],
+            ),
+            row("  recogniser finishing", [t.recognising for t in mine]),
+        ]
+    figures += [
+        row("All turns: quiet waited for (the endpointer's count)", [t.waited for t in turns]),
         row("  dialog step (and saving the answer)", [t.replying for t in turns]),
         row("  first sentence synthesised until it plays", [t.synthesis for t in turns]),
     ]
@@ -144,7 +160,19 @@ def measure(runs: int) -> Section:
         + f" {SESSIONS} sessions, {len(turns)} spoken turns. The end of speech is known to"
         " within a few tens of milliseconds (paplay's drain and the recorder's 20 ms buffer).",
         figures,
-        [vosk_note(median(t.recognising for t in turns) * 1000)],
+        [
+            "Engines: `--engine auto`, as the coach runs by default: PocketSphinx with each "
+            "question's grammar, and Moonshine tiny for open answers (and beside the grammar at "
+            "closed ones). Moonshine transcribes what has been said each time the person pauses "
+            "for 0.24 s, so the transcription runs during the pause window; 'recogniser "
+            "finishing' is what was left when the window ended. The figures for a core a third "
+            "as fast (a Raspberry Pi 4) are computed, not measured: everything beyond the window "
+            "is work on one thread, multiplied by three. The background transcription must also "
+            "fit in the window there: three times its cost (the cost section: Moonshine's CPU "
+            "per second of audio) for the last stretch of speech, against a window of 1.5 s or "
+            "more less the 0.24 s pause.",
+            vosk_note(median([t.recognising for t in turns]) * 1000),
+        ],
         command=".venv/bin/python scripts/bench.py --only latency",
     )
 

@@ -132,7 +132,7 @@ def test_a_stretch_of_speech_is_transcribed_while_the_person_pauses(
     utterance = moonshine.listen(FREE)
     for block in (one, pause):
         utterance.accept(block)
-    moonshine._worker.submit(lambda: None).result()  # the work asked for so far is done
+    moonshine.idle()
     assert utterance.partial()  # the first sentence, heard during the pause
     utterance.accept(two)
     utterance.accept(pause)

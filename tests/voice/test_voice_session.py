@@ -96,9 +96,7 @@ def talk_through(
 
 
 def talk(devices: VirtualDevices, listener: Listener, outcome: Outcome) -> None:
-    coach = CoachProcess(
-        outcome.home, devices, "--exercise", outcome.exercise, "--engine", "pocketsphinx"
-    )
+    coach = CoachProcess(outcome.home, devices, "--exercise", outcome.exercise, "--engine", "auto")
     answered = listener.seconds()
     try:
         while (turn := coach.next_turn()) is not None:
