@@ -8,6 +8,8 @@ instead of a sound card, and engines can be swapped:
 - `endpoint.py` when the person has finished speaking (voice-activity detection + pauses).
 - `grammar.py`  the phrases a dialog state expects, for grammar-constrained recognition.
 - `asr.py`      the Recogniser interface, with PocketSphinx and Vosk engines.
+- `moonshine.py` Moonshine tiny English for open answers (weights inside its wheel).
+- `engines.py`  which engine hears which question, and loading them (`--engine`).
 - `tts.py`      speech out: pyttsx3 renders each sentence, sounddevice plays it.
 - `models.py`   speech models: list, download (verified, atomic), remove.
 """

@@ -195,3 +195,20 @@ def test_replay_recognises_audio_turns_and_speaks_its_lines(tmp_path: Path) -> N
     assert len(wavs) == len(coach_lines)
     with wave.open(str(wavs[0])) as first:
         assert first.getnframes() / first.getframerate() > 1.0
+
+
+def test_a_recogniser_that_fell_back_says_so_once_and_asks_again(
+    tmp_path: Path, recogniser: PocketSphinxRecogniser
+) -> None:
+    from coach.voice.engines import CombinedRecogniser
+
+    notice = "I couldn't load the recogniser I use for longer answers. Reinstall it."
+    fallback = CombinedRecogniser(recogniser, None, notice)
+    replies = iter(["stop"])
+    person = ScriptedPerson(tmp_path, lambda prompt: next(replies))
+    session = session_in(tmp_path / "home", "appreciation")
+    person.session = session
+    assert VoiceConversation(session, person, person, fallback).run() == "stopped"
+    assert person.said.count(notice) == 1
+    where = person.said.index(notice)
+    assert "how close do you feel" in person.said[where + 1]  # the question again, after it
