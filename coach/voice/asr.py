@@ -232,8 +232,9 @@ class PocketSphinxRecogniser:
         folder = Path(model_dir or Path(pocketsphinx.get_model_path()) / "en-us")
         hmm, lm, dictionary = _sphinx_files(folder)
         self.model_dir = folder
-        # The language model is added after the extra pronunciations: adding a word to a
-        # decoder that has one rebuilds its search (0.2 s).
+        # The language model is added after the extra pronunciations (adding a word to a
+        # decoder that has one rebuilds its search, 0.2 s), and only once free recognition is
+        # first asked for: beside Moonshine it never is, and it holds about 30 MB.
         self._decoder = pocketsphinx.Decoder(
             hmm=str(hmm),
             lm=None,
@@ -244,7 +245,8 @@ class PocketSphinxRecogniser:
         )
         _add_pronunciations(self._decoder, ALTERNATE_PRONUNCIATIONS)
         self._free_search = "free"
-        self._decoder.add_lm_file(self._free_search, str(lm))
+        self._language_model: Path | None = lm
+        """Added as the free search on first use (then None)."""
         self._grammar: tuple[str, ...] = ()
         """The phrases of the one grammar search kept (GRAMMAR_SEARCH_NAME)."""
         self._current: _SphinxUtterance | None = None
@@ -262,6 +264,9 @@ class PocketSphinxRecogniser:
 
     def _search_for(self, phrases: tuple[str, ...]) -> str:
         if not phrases:
+            if self._language_model is not None:
+                self._decoder.add_lm_file(self._free_search, str(self._language_model))
+                self._language_model = None
             return self._free_search
         if phrases != self._grammar:
             alternatives = " | ".join(phrases)

@@ -378,6 +378,7 @@ def load(engine: str) -> Recogniser:
             loglevel="FATAL",
         )  # fmt: skip
         recogniser._free_search = recogniser._decoder.current_search()
+        recogniser._language_model = None
     return recogniser
 
 

