@@ -163,9 +163,11 @@ FIRST_ANSWER_PASSES = 3
 The feature normalisation starts from the model's values, far from any real microphone's,
 and adapts as it hears speech. Measured on ten espeak-ng open answers, each the first of a
 fresh recogniser against the same answer after the nine others (free recognition): 74%
-against 43% of words wrong; decoded again once 60%, twice 56%, three times 44%. It costs
-the first answer three more decodes (grammar: milliseconds; free: about 0.6 s per second of
-speech, once per process).
+against 43% of words wrong; decoded again three times, 45% against 52%. It costs the first
+answer three more decodes (grammar: milliseconds; free: about 0.6 s per second of speech,
+once per process). The passes are fed as a stream, not as a whole utterance
+(`process_raw(..., full_utt=True)`): that sized PocketSphinx's buffers to the first answer,
+and a longer one given in one piece later crashed the process.
 """
 GRAMMAR_SEARCH_NAME = "grammar"
 """PocketSphinx keeps one grammar search, made again when a question needs other phrases.
@@ -404,7 +406,7 @@ class _SphinxUtterance:
         for _ in range(FIRST_ANSWER_PASSES if self._again else 0):
             # the first answer, heard again with the normalisation it taught
             self._decoder.start_utt()
-            self._decoder.process_raw(bytes(self._again or b""), False, True)
+            self._decoder.process_raw(bytes(self._again or b""), False, False)
             self._decoder.end_utt()
         self._open = False
         self._owner._done(self)

@@ -216,7 +216,7 @@ class _MoonshineUtterance:
 
     def partial(self) -> str:
         self._check_open()
-        done = [s.job.result() for s in self._segments if s.job is not None and s.job.done()]
+        done = [_text_of(s.job) for s in self._segments if s.job is not None and s.job.done()]
         return " ".join(t for t in done if t)
 
     def finish(self) -> Heard:
@@ -226,7 +226,7 @@ class _MoonshineUtterance:
         self._owner._done(self)
         for segment in self._segments:
             self._transcribe(segment)
-        texts = [s.job.result() if s.job is not None else "" for s in self._segments]
+        texts = [_text_of(s.job) if s.job is not None else "" for s in self._segments]
         words = tuple(
             word
             for segment, text in zip(self._segments, texts, strict=True)
@@ -245,6 +245,15 @@ class _MoonshineUtterance:
     def _check_open(self) -> None:
         if self._closed:
             raise RuntimeError("this utterance is finished; call listen() for a new one")
+
+
+def _text_of(job: Future[str]) -> str:
+    """A transcription's words; "" (and a warning) if Moonshine failed on it."""
+    try:
+        return job.result()
+    except Exception as error:  # MoonshineError and whatever its C library reports
+        log.warning("Moonshine could not transcribe a stretch of speech: %s", error)
+        return ""
 
 
 def _packaged_model() -> Path:

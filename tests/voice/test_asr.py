@@ -441,3 +441,26 @@ def _feed(utterance: Utterance, audio: AudioBlock) -> None:
     step = audio.format.bytes_per_second // 2  # half-second chunks
     for start in range(0, len(audio.pcm), step):
         utterance.accept(AudioBlock(audio.pcm[start : start + step], audio.format))
+
+
+def test_a_long_answer_after_a_short_first_one_does_not_crash_pocketsphinx(speak: Speak) -> None:
+    """The first answer is decoded again (FIRST_ANSWER_PASSES); a longer one given in one
+    piece afterwards once crashed the process, so this runs in a process of its own."""
+    import subprocess
+    import sys
+
+    short, long = speak("yes"), speak(" ".join(["i would like to talk about something else"] * 4))
+    program = (
+        "from coach.voice.asr import PocketSphinxRecogniser\n"
+        "from coach.voice.grammar import FREE, expectation_for\n"
+        "from coach.voice.wavfile import read_wav\n"
+        "r = PocketSphinxRecogniser()\n"
+        f"answers = (({str(short)!r}, expectation_for('yes_no')), ({str(long)!r}, FREE))\n"
+        "for path, expect in answers:\n"
+        "    u = r.listen(expect)\n"
+        "    u.accept(read_wav(path))\n"
+        "    print(u.finish().text)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr[-500:]
+    assert len(result.stdout.splitlines()) == 2

@@ -231,3 +231,10 @@ def test_hearing_an_open_answer_never_reaches_for_the_network(speak: Speak) -> N
     )
     assert result.returncode == 0, result.stderr
     assert '"engine": "moonshine"' in result.stdout and "phone" in result.stdout
+
+
+def test_a_moonshine_that_fails_mid_answer_gives_no_words_and_no_crash(speak: Speak) -> None:
+    broken = MoonshineRecogniser()
+    broken._transcriber.close()  # the library's own state after a failure: no transcriber
+    heard = recognise(broken, pad(read_wav(speak(OPEN_ANSWERS[4])), 0.3, 1.0), FREE)
+    assert (heard.text, heard.engine) == ("", "moonshine")
