@@ -26,12 +26,16 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+import numpy.typing as npt
+
 from coach.errors import CoachError
 from coach.voice.asr import Heard, SpeechStream, Utterance, Word
 from coach.voice.format import SPEECH, AudioBlock
 from coach.voice.grammar import Expectation, number_words
 
 log = logging.getLogger(__name__)
+Samples = npt.NDArray[np.float32]
 
 NAME = "moonshine"
 MODEL = "tiny-en"
@@ -113,7 +117,7 @@ class MoonshineRecogniser:
         self._lock = threading.Lock()  # one transcription at a time on the one transcriber
         self._worker = ThreadPoolExecutor(1, thread_name_prefix="coach-moonshine")
         self._current: _MoonshineUtterance | None = None
-        self.transcribe([0.0] * (SPEECH.rate // 2))  # the first run sets up ONNX Runtime's kernels
+        self.transcribe(np.zeros(SPEECH.rate // 2, dtype=np.float32))  # sets up ONNX Runtime
 
     def listen(self, expect: Expectation) -> Utterance:
         """A free utterance, whatever `expect` allows: Moonshine takes no grammar."""
@@ -122,16 +126,35 @@ class MoonshineRecogniser:
         self._current = _MoonshineUtterance(self)
         return self._current
 
-    def transcribe(self, audio: list[float]) -> str:
-        """The words in one stretch of speech (floats from -1 to 1 at 16 kHz), normalised."""
+    def transcribe(self, audio: Samples) -> str:
+        """The words in one stretch of speech (float32 from -1 to 1 at 16 kHz), normalised.
+
+        The samples go to the C library as they are: the binding's own method copies them
+        into a Python list and a ctypes array first, megabytes for a long answer.
+        """
+        import ctypes
+
+        from moonshine_voice.errors import check_error
+        from moonshine_voice.moonshine_api import TranscriptC
+
+        samples = np.ascontiguousarray(audio, dtype=np.float32)
+        pointer = samples.ctypes.data_as(ctypes.POINTER(ctypes.c_float))
+        out = ctypes.POINTER(TranscriptC)()
+        transcriber = self._transcriber
         with self._lock:
-            transcript = self._transcriber.transcribe_without_streaming(audio, SPEECH.rate)
+            check_error(
+                transcriber._lib.moonshine_transcribe_without_streaming(
+                    transcriber._handle, pointer, len(samples), SPEECH.rate, 0, ctypes.byref(out)
+                )
+            )
+            transcript = transcriber._parse_transcript(out)
         return normalise(" ".join(line.text for line in transcript.lines))
 
     def submit(self, pcm: bytes) -> Future[str]:
-        """Transcribe 16 kHz 16-bit mono audio in the background."""
-        silence = [0.0] * round(PADDING * SPEECH.rate)
-        return self._worker.submit(self.transcribe, [*silence, *_floats(pcm), *silence])
+        """Transcribe 16 kHz 16-bit mono audio in the background, padded with silence."""
+        silence = np.zeros(round(PADDING * SPEECH.rate), dtype=np.float32)
+        speech = np.frombuffer(pcm, dtype="<i2").astype(np.float32) / 32768.0
+        return self._worker.submit(self.transcribe, np.concatenate([silence, speech, silence]))
 
     def idle(self) -> None:
         """Wait until the transcriptions asked for so far are done (tests and benchmarks feed
@@ -270,13 +293,6 @@ def _packaged_model() -> Path:
 
 def _bytes(seconds: float) -> int:
     return round(seconds / FRAME_SECONDS) * FRAME
-
-
-def _floats(pcm: bytes) -> list[float]:
-    import numpy as np
-
-    values: list[float] = (np.frombuffer(pcm, dtype="<i2") / 32768.0).tolist()
-    return values
 
 
 def _spread(text: str, start: float, end: float) -> list[Word]:
