@@ -25,6 +25,7 @@ from coach.voice.grammar import FREE
 from coach.voice.moonshine import MoonshineRecogniser, normalise
 from coach.voice.wavfile import pad, read_wav
 from scripts.benchmarks.common import REPO, Figure, met
+from tests.voice.speaking import error_rate
 
 ANSWERS = (
     "My brother and I used to share a room, and I miss how easy it was to talk at night.",
@@ -66,25 +67,6 @@ class Clip:
     said: str
     audio: AudioBlock
     condition: str
-
-
-def word_errors(said: str, heard: str) -> tuple[int, int]:
-    """(word edits, words said) between two normalised texts."""
-    ref, hyp = said.split(), heard.split()
-    row = list(range(len(hyp) + 1))
-    for i in range(1, len(ref) + 1):
-        diagonal, row[0] = row[0], i
-        for j in range(1, len(hyp) + 1):
-            diagonal, row[j] = (
-                row[j],
-                min(row[j] + 1, row[j - 1] + 1, diagonal + (ref[i - 1] != hyp[j - 1])),
-            )
-    return row[len(hyp)], len(ref)
-
-
-def error_rate(pairs: Sequence[tuple[str, str]]) -> float:
-    counts = [word_errors(normalise(said), heard) for said, heard in pairs]
-    return sum(e for e, _ in counts) / max(1, sum(n for _, n in counts))
 
 
 def hear(recogniser: Recogniser, audio: AudioBlock) -> str:

@@ -191,3 +191,24 @@ def type_a_sitting(home: Path, exercise: str) -> None:
         session.hear("no" if rests_after_no(asking.state) else plain_answer(asking))
     assert session.ended == "finished", session.state
     journal.close()
+
+
+def word_errors(said: str, heard: str) -> tuple[int, int]:
+    """(substitutions + insertions + deletions, words said): the edit distance over words."""
+    ref, hyp = said.split(), heard.split()
+    row = list(range(len(hyp) + 1))
+    for i in range(1, len(ref) + 1):
+        diagonal, row[0] = row[0], i
+        for j in range(1, len(hyp) + 1):
+            diagonal, row[j] = (
+                row[j],
+                min(row[j] + 1, row[j - 1] + 1, diagonal + (ref[i - 1] != hyp[j - 1])),
+            )
+    return row[len(hyp)], len(ref)
+
+
+def error_rate(pairs: list[tuple[str, str]]) -> float:
+    from coach.voice.moonshine import normalise
+
+    counts = [word_errors(normalise(said), heard) for said, heard in pairs]
+    return sum(e for e, _ in counts) / sum(n for _, n in counts)

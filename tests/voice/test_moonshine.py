@@ -21,10 +21,11 @@ from coach.voice.asr import Heard, PocketSphinxRecogniser, Recogniser
 from coach.voice.engines import CombinedRecogniser, load_recogniser, notice_of, pick
 from coach.voice.format import SPEECH, AudioBlock
 from coach.voice.grammar import FREE, expectation_for
-from coach.voice.moonshine import MoonshineRecogniser, normalise
+from coach.voice.moonshine import MoonshineRecogniser
 from coach.voice.wavfile import pad, read_wav
 from tests.conftest import REPO
 from tests.voice.conftest import Speak
+from tests.voice.speaking import error_rate
 from tests.voice.test_asr import recognise
 
 LIBRIVOX = Path("/usr/share/pocketsphinx/test/data/librivox")
@@ -41,25 +42,6 @@ OPEN_ANSWERS = (
     "Could we put our phones away during dinner, just for an hour?",
 )
 """Answers to the exercises' open questions, as people might give them."""
-
-
-def word_errors(said: str, heard: str) -> tuple[int, int]:
-    """(substitutions + insertions + deletions, words said): the edit distance over words."""
-    ref, hyp = said.split(), heard.split()
-    row = list(range(len(hyp) + 1))
-    for i in range(1, len(ref) + 1):
-        diagonal, row[0] = row[0], i
-        for j in range(1, len(hyp) + 1):
-            diagonal, row[j] = (
-                row[j],
-                min(row[j] + 1, row[j - 1] + 1, diagonal + (ref[i - 1] != hyp[j - 1])),
-            )
-    return row[len(hyp)], len(ref)
-
-
-def error_rate(pairs: list[tuple[str, str]]) -> float:
-    counts = [word_errors(normalise(said), heard) for said, heard in pairs]
-    return sum(e for e, _ in counts) / sum(n for _, n in counts)
 
 
 @pytest.fixture(scope="module")

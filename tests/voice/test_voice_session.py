@@ -37,10 +37,10 @@ from tests.voice.speaking import (
     CoachProcess,
     Listener,
     answer,
+    error_rate,
     espeak,
     seed_home,
 )
-from tests.voice.test_moonshine import error_rate
 
 __all__ = ["pulse_server"]
 
