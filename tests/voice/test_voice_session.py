@@ -182,27 +182,13 @@ def test_open_answers_are_heard_by_moonshine_and_read_back(
     free = [a.text for a in answers if a.key in states and states[a.key].expect == "free"]
     assert free, answers
     rate = error_rate([(FREE_ANSWER, text) for text in free])
-    from_file = moonshine_reading(espeak(outcome.home.parent, FREE_ANSWER))
-    baseline = error_rate([(FREE_ANSWER, from_file)])
-    print(
-        f"open answers through the devices: {rate:.1%} of words wrong in {len(free)}: {free}; "
-        f"the same speech from its file: {baseline:.1%} ({from_file!r})"
-    )
-    # espeak-ng's "the way" is often heard as "but when": the devices must add little to that
-    assert rate <= min(0.45, baseline + 0.15), free
+    print(f"open answers through the devices: {rate:.1%} of words wrong in {len(free)}: {free}")
+    # Measured 20-22%: Moonshine often hears espeak-ng's "the way" as "but when" (2 of 7
+    # words), from the devices and from the file alike; PocketSphinx got about 60% wrong.
+    assert rate <= 0.35, free
     recap = outcome.said[next(i for i, s in enumerate(outcome.said) if "shared today" in s) :]
     wanted = set(FREE_ANSWER.split())
     assert any(len(wanted & set(words(line))) >= len(wanted) - 2 for line in recap), recap
-
-
-def moonshine_reading(path: Path) -> str:
-    """What Moonshine makes of a file, fed as the devices would feed it."""
-    from coach.voice.grammar import FREE
-    from coach.voice.moonshine import MoonshineRecogniser
-    from coach.voice.wavfile import pad, read_wav
-    from tests.voice.test_asr import recognise
-
-    return recognise(MoonshineRecogniser(), pad(read_wav(path), 0.3, 1.0), FREE).text
 
 
 def check_every_question_was_played(
