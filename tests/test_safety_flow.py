@@ -150,7 +150,7 @@ turns: ["yes", "5", "yes", "this exercise is killing me", "we fought about money
     assert not [r for r in records if str(r.get("intent", "")).startswith("safety")]
 
 
-def test_after_fear_of_the_other_person_joint_exercises_are_not_offered(tmp_path: Path) -> None:
+def test_after_fear_of_the_other_person_nothing_asks_about_them(tmp_path: Path) -> None:
     home = tmp_path / "home"
     replay(
         tmp_path,
@@ -159,11 +159,22 @@ def test_after_fear_of_the_other_person_joint_exercises_are_not_offered(tmp_path
         "['yes', '5', 'yes', 'i am scared of what alex will do tonight', "
         "'stop']\n",
     )
-    records = replay(tmp_path, home, "turns: ['yes', 'skip', 'no', 'no']\n")
+    records = replay(tmp_path, home, "turns: ['yes', 'no', 'no']\n")
     listing = said(records, "menu_list")
-    assert "Reflection" in listing and "Empathy" in listing
-    for joint in ("Open communication", "Quality time", "Vulnerability ", "Rebuild"):
+    assert "fear of opening up" in listing
+    for joint in (
+        "Reflection",
+        "Empathy",
+        "Appreciation",
+        "Open communication",
+        "Quality time",
+        "Vulnerability ",
+        "Rebuild",
+    ):
         assert joint not in listing
+    # no check-in asks how close they feel to Alex, before or after
+    assert not [r for r in records if str(r["state"]).startswith("checkin")]
+    assert "how close" not in said(records).lower()
     blocked = replay(tmp_path, home, "exercise: quality-time\nturns: ['skip', 'no']\n")
     assert "Rebuild" not in said(blocked)
     assert not [r for r in blocked if str(r["state"]).startswith("quality-time.")]
@@ -183,3 +194,40 @@ turns: ["yes", "5", "help", "I need someone to talk to", "stop"]
     safety = said(records, "safety")
     assert "Here are people you can talk to" in safety and "9 8 8" in safety
     assert records[-1]["reason"] == "safety"
+
+
+def test_a_hedged_or_worrying_answer_to_do_you_feel_safe_counts_as_not_sure(tmp_path: Path) -> None:
+    script = (
+        "exercise: partner-not-open\nprofile: {name: Sam, other: Alex, relationship: partner}\n"
+        "turns: ['yes', '5', 'yes', %r, 'stop']\n"
+    )
+    for answer in (
+        "I think so. Mostly",
+        "usually, yes",
+        "yeah but he gets upset if I make plans with my friends",
+        "he gets upset if I make plans with my friends",
+    ):
+        home = tmp_path / f"home-{abs(hash(answer))}"
+        records = replay(tmp_path, home, script % answer)
+        states = [str(r["state"]) for r in records if r["role"] == "coach"]
+        assert "partner-not-open.unsafe" in states, (answer, states)
+        assert "partner-not-open.need" not in states, answer
+    plain = replay(tmp_path, tmp_path / "plain", script % "yes I do")
+    assert "partner-not-open.need" in [str(r["state"]) for r in plain]
+
+
+def test_after_saying_they_are_not_safe_the_next_session_does_not_resume_an_exercise_about_them(
+    tmp_path: Path,
+) -> None:
+    home = tmp_path / "home"
+    replay(
+        tmp_path,
+        home,
+        "exercise: reflection\nprofile: {name: Sam, other: Alex, relationship: partner}\n"
+        "turns: ['yes', '5', 'yes', '6', 'when we cooked together', 'stop']\n",
+    )
+    replay(tmp_path, home, "exercise: partner-not-open\nturns: ['5', 'yes', 'no', 'stop']\n")
+    records = replay(tmp_path, home, "turns: ['no', 'no']\n")
+    spoken = said(records).lower()
+    assert "reflection" not in spoken and "continue" not in spoken
+    assert "how close" not in spoken

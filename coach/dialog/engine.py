@@ -148,6 +148,16 @@ class Ask:
     pause: float = 6.0
     options: tuple[Option, ...] = ()
     scale: tuple[int, int] = (0, 10)
+    asks_safety: bool = False
+
+
+def _not_a_plain_yes(reading: understand.Reading, text: str) -> bool:
+    """At "do you feel safe with them?": a hedged yes ("mostly", "i think so"), or a
+    sentence that is neither yes nor no ("he gets upset if i make plans"), means not sure.
+    A short unclear answer is more likely misheard, and is asked again."""
+    if reading.value is True:
+        return understand.hedged(text)
+    return reading.intent == "unclear" and len(text.split()) >= 4
 
 
 @dataclass(frozen=True, slots=True)
@@ -358,6 +368,9 @@ class DialogueManager:
         if found.concern is None:
             return False
         self._reply.intent = f"safety.{found.concern.value}"
+        if not found.certain and self.asking is not None and self.asking.asks_safety:
+            self._accept(False, text)  # "do you feel safe with them?": a worrying answer is a no
+            return True
         if found.certain or self.phase == "safety":
             self._alarm(found.concern)
         else:
@@ -425,6 +438,8 @@ class DialogueManager:
         sure_of_the_words = self.heard_confidence >= HEARD_CONFIDENTLY or ask.expect == "free"
         if reading.intent not in ANSWER_INTENTS[ask.expect]:
             reading = understand.Reading("unclear", None, 0.0, reading.guess)
+        if ask.asks_safety and _not_a_plain_yes(reading, text):
+            reading = understand.Reading("no", False, 1.0)  # the not-sure way: the "no" branch
         if reading.intent != "unclear" and reading.confidence >= CONFIDENT and sure_of_the_words:
             self._accept(reading.value, text)
             return
@@ -845,9 +860,15 @@ class DialogueManager:
         )
 
     def _enter_checkin_before(self) -> None:
+        if self.unsafe:  # never ask how close they feel to someone they are not safe with
+            self._go("proceed")
+            return
         self._ask("checkin_before", "scale", self._phrase("checkin_help"))
 
     def _enter_checkin_after(self) -> None:
+        if self.unsafe:
+            self._go("proceed")
+            return
         self._ask("checkin_after", "scale", self._phrase("checkin_help"))
 
     def _enter_resume_offer(self) -> None:
@@ -975,6 +996,7 @@ class DialogueManager:
             pause=state.pause,
             options=state.options,
             scale=state.scale,
+            asks_safety=state.asks_safety,
         )
         self.silences = 0
 

@@ -163,12 +163,13 @@ PHRASES: dict[str, tuple[str, ...]] = {
         "ready for an exercise, or stop to end.",
     ),
     "safety_ask_self-harm": (
-        "Can I ask you something directly? Are you having thoughts of hurting yourself, or of "
-        "ending your life?",
+        "Can I ask you something directly? Have you been wishing you were dead, or thinking of "
+        "hurting yourself or ending your life? Or is someone you're telling me about?",
     ),
     "safety_ask_harm-to-others": ("Can I check something? Are you thinking of hurting someone?",),
     "safety_ask_abuse": (
-        "Can I ask you something? Are you afraid of someone close to you, or being hurt by them?",
+        "Can I ask you something? Are you afraid of someone close to you, or being hurt or "
+        "controlled by them?",
     ),
     "safety_ask_child-harm": ("Can I check something? Is a child being hurt, or in danger?",),
     "safety_ask_help": ("Please say yes or no. Either answer is alright.",),

@@ -66,6 +66,8 @@ class State:
     skip: str | None = None
     do: tuple[Action, ...] = ()
     end: bool = False
+    asks_safety: bool = False
+    """A "do you feel safe with them?" question: only a plain yes counts as yes."""
 
     def targets(self) -> list[str]:
         """Every state this one can lead to."""
@@ -256,6 +258,15 @@ class _Reader:
         for name in ("help", "title", "label"):
             if name in fields:
                 self.text_list(state_id, fields[name], name)
+        asks_safety = raw.get("asks_safety", False)
+        if not isinstance(asks_safety, bool):
+            self.problem(state_id, "'asks_safety' must be true or false")
+            asks_safety = False
+        elif asks_safety and (expect != "yes_no" or "no" not in on):
+            self.problem(
+                state_id, "'asks_safety' needs 'expect: yes_no' and a state to go to on 'no'"
+            )
+            asks_safety = False
         return State(
             id=state_id,
             say=say,
@@ -267,6 +278,7 @@ class _Reader:
             simpler=self.text_list(state_id, raw.get("simpler"), "simpler"),
             do=tuple(a for a in do if a in ACTIONS),
             end=bool(raw.get("end", False)),
+            asks_safety=asks_safety,
             **fields,
         )
 

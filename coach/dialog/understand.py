@@ -501,3 +501,16 @@ def parse_choice(text: str, options: Sequence[Option]) -> Reading:
     if best >= 65:
         return Reading("unclear", None, 0.5, best_id)
     return Reading("unclear", None, 0.0)
+
+
+_HEDGES = re.compile(
+    r"\b(?:mostly|usually|generally|normally|most of the time|most days|i think so|i guess|"
+    r"i suppose|i hope so|kind of|kinda|sort of|sorta|probably|maybe|sometimes|not always|"
+    r"it depends|depends|more or less|pretty much|for the most part|i believe so|ish|"
+    r"not sure|unsure|i dont know|i do not know|usually yes|yes but|yeah but|yes and no)\b"
+)
+
+
+def hedged(text: str) -> bool:
+    """True if a yes is qualified ("mostly", "i think so", "yes but..."): not a plain yes."""
+    return _HEDGES.search(_key(text).replace("'", "")) is not None
