@@ -189,6 +189,24 @@ def _engines(engine: str) -> list[Check]:
     ]
 
 
+def safety_screen() -> Check:
+    """Whether the learned half of the safety screen loads and reads a turn."""
+    from coach.dialog.classifier import MODEL_FOLDER, Classifier
+
+    try:
+        risk = Classifier().risk("i want to end my life")
+    except Exception as error:  # a doctor reports every failure instead of stopping
+        return Check(
+            "Safety screen",
+            False,
+            f"rules only: the learned model did not load ({type(error).__name__}: {error})",
+            f"Reinstall coach (scripts/setup.sh): files in {MODEL_FOLDER} are missing or damaged.",
+        )
+    return Check(
+        "Safety screen", True, f"rules and the learned model (a crisis read as {risk.crisis:.0%})"
+    )
+
+
 def _guard_value(probe: Callable[[], object]) -> object:
     try:
         return probe()
@@ -199,7 +217,7 @@ def _guard_value(probe: Callable[[], object]) -> object:
 def doctor_command(
     input_device: str | int | None, output_device: str | int | None, engine: str = "auto"
 ) -> int:
-    checks = run_checks(input_device, output_device, engine=engine)
+    checks = [safety_screen(), *run_checks(input_device, output_device, engine=engine)]
     width = max(len(c.part) for c in checks)
     for check in checks:
         mark = "ok " if check.ok else "NO "
@@ -208,6 +226,9 @@ def doctor_command(
             print(f"    {'':{width}}  -> {check.fix}")
     optional = {"Vosk English model", "Open answers"}  # voice works without them, less well
     broken = [c for c in checks if not c.ok and c.part not in optional]
+    if broken == [checks[0]]:
+        print("\nThe safety screen is working on its rules alone until this is fixed.")
+        return 1
     if broken:
         print(
             f"\n{len(broken)} problem(s): voice will not work until they are fixed. "

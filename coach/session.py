@@ -173,11 +173,15 @@ def with_profile(start: Start, profile: Profile | None) -> Start:
 
 def _screen(text: str) -> Screening:
     """The safety screen, imported on first use: compiling its patterns takes ~0.2 s."""
-    from coach.dialog.safety import screen
+    from coach.dialog.screening import screen
 
     return screen(text)
 
 
 def warm_up() -> None:
-    """Compile the safety screen ahead of the first answer (run it in a thread)."""
+    """Compile the rules and load the model of the safety screen ahead of the first answer
+    (run it in a thread: ~0.4 s)."""
     import coach.dialog.safety  # noqa: F401
+    from coach.dialog.classifier import shared
+
+    shared()

@@ -1,5 +1,7 @@
-"""Screen every turn for signs that the person, or someone near them, is in danger.
+"""The rules of the safety screen: signs that the person, or someone near them, is in danger.
 
+The coach screens turns with screening.py, which joins these rules to a learned model
+(classifier.py) in tiers; the rules keep the certain tier and name the kind of concern.
 `screen(text)` looks at one user turn, typed or recognised by an offline speech
 recogniser (lower case, no punctuation, misheard words), and reports the most serious
 concern it finds. Pure logic: no I/O, no state; the patterns are compiled at import.
@@ -32,12 +34,12 @@ suicidal talk is self-harm.
    giving things away, burden, means, "when i'm gone", calm after a decision). It
    only adds a concern no rule found, never a certain one.
 
-It is a tripwire, not a classifier. Before the broad tier it flagged two thirds to
-three quarters of crises phrased in ways it had not seen; with it, 82% of a fresh
-batch written blind (tests/data/safety_fresh.yaml), most of them as unclear. Indirect
-talk of suicide is its weak spot: a batch written blind after the warning-sign tier
-(tests/data/safety_fresh2.yaml) was caught only 15% of the time. Callers should still
-make "help" and "stop" easy to say, and ask how the person is doing.
+On their own the rules are a tripwire, not a classifier. Before the broad tier they
+flagged two thirds to three quarters of crises phrased in ways they had not seen; with
+it, 82% of a fresh batch written blind (tests/data/safety_fresh.yaml), most of them as
+unclear. Indirect talk of suicide is their weak spot: a batch written blind after the
+warning-sign tier (tests/data/safety_fresh2.yaml) was caught only 15% of the time.
+Callers should still make "help" and "stop" easy to say, and ask how the person is doing.
 """
 
 from __future__ import annotations

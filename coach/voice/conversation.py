@@ -12,6 +12,7 @@ import collections
 import logging
 import select
 import sys
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -131,6 +132,9 @@ class VoiceConversation:
 
     def run(self) -> str:
         """Talk until the session ends; return why it ended."""
+        from coach.session import warm_up
+
+        threading.Thread(target=warm_up, daemon=True).start()
         self.say(self.session.begin())
         quiet = 0.0  # seconds of silence heard since the person last spoke
         while not self.session.ended:

@@ -1,0 +1,1 @@
+"""Small text models run with numpy alone: a WordPiece tokenizer and a MiniLM encoder."""
