@@ -533,7 +533,9 @@ def measure(runs: int) -> Section:  # runs: recognition is deterministic, one pa
         "words). The first-answer rows hear ten answers each as the first of a fresh "
         "recogniser and again by one that has heard them all once. The crisis rows speak "
         "every crisis sentence of tests/data/safety_utterances.yaml (the voices in turn) and "
-        "screen what was heard with coach.dialog.safety, against screening the text. "
+        "screen what was heard as the coach does (coach.dialog.screening), against "
+        "screening the text; most of that set is training data for the learned screen, "
+        "whose held-out figures by voice are in the safety section. "
         f"Moonshine's misheard clean answers (said -> heard): {'; '.join(misheard) or '-'}."
     )
     return Section(

@@ -19,7 +19,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[2]
 BENCH = REPO / "bench"
 FIGURES = BENCH / "figures"
-ORDER = ("latency", "cost", "startup", "memory", "accuracy", "text", "speaker")
+ORDER = ("latency", "cost", "startup", "memory", "accuracy", "text", "speaker", "safety")
 """The sections, in the order the issue lists them; results.md follows it."""
 
 

@@ -18,7 +18,8 @@ from pathlib import Path
 import numpy as np
 import yaml
 
-from coach.dialog.safety import Screening, screen
+from coach.dialog.safety import Screening
+from coach.dialog.screening import screen
 from coach.voice.asr import PocketSphinxRecogniser, Recogniser
 from coach.voice.format import AudioBlock, AudioFormat
 from coach.voice.grammar import FREE

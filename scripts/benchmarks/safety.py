@@ -1,0 +1,246 @@
+"""The safety screen: what it catches and what it interrupts, by tier, category and style.
+
+Three sets: the test part of the corpus (10% of data/safety/train/ and the older sets,
+split by a hash before training, never trained or tuned on), the blind set written
+separately by a helper who never saw the rules or the corpus (data/safety/blind/), and,
+per turn, the screen's cost on one core. The rules alone are measured beside the rules
+with the learned model, on the same lines.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tempfile
+from collections.abc import Sequence
+from dataclasses import replace
+from pathlib import Path
+
+from coach.dialog.safety import Screening
+from coach.dialog.safety import screen as by_rules
+from coach.dialog.screening import screen as by_both
+from scripts.benchmarks.common import REPO, Figure, Section, met
+from scripts.safety_corpus import Item, load_blind, load_corpus
+
+NOTES = [
+    (
+        "Measured once on the test part and the blind set, with the model and thresholds as "
+        "shipped; nothing was tuned after. The targets are not met, except the look-alikes' "
+        "limits on the test part and indirect talk's response-or-question on the blind set "
+        "(91.7%)."
+    ),
+    (
+        "Against the rules alone, on the same lines: the blind set's crises given the response or"
+        " question 50.8% -> 93.9%, the response 32.8% -> 43.9%, look-alikes given the full "
+        "response 6.7% -> 2.1% (a certain rule the model doubts becomes the question; one it is "
+        "all but sure is ordinary is let pass), given the question 3.8% -> 7.9%."
+    ),
+    (
+        "What stands in the way of the response targets: the model is not sure enough, often "
+        "enough. On the validation part, to give at most 0.8% of look-alikes the full response, "
+        "the model alone may respond only above 0.999, where it finds 45% of crises; so the "
+        "response is kept for certain rules and unclear rules the model backs, and the model's "
+        "own findings are asked about. A better model (more and more varied data, a larger "
+        "encoder than MiniLM-L6, ensembles) is the way on, not lower thresholds."
+    ),
+    (
+        "By voice it is weaker: the test part spoken and heard by Moonshine loses 11 points of "
+        "response-or-question (82.3% -> 71.3%), because misheard key words ('pills' as 'peels', "
+        "'hit' as 'it') carry the meaning."
+    ),
+    (
+        "The blind set's look-alikes are harder than the test part's (2.1% against 0.2% given the"
+        " full response): the validation part no longer is fully unseen for look-alikes either, "
+        "since the hard negatives (data/safety/train/hard-negatives-*.yaml) were written after "
+        "looking at a first model's validation false alarms, so thresholds chosen there are a "
+        "little optimistic."
+    ),
+    (
+        "Cost: the median turn is screened in 11 ms on one core (numpy, float16 layers); a long "
+        "answer is read in at most three windows of 94 word pieces (about 200 words, 99 ms for "
+        "the longest), the rules read its first 4,000 characters. The model loads in 0.2 s, in "
+        "the background after the first prompt."
+    ),
+]
+"""What the last measurement showed: rewrite these after measuring a new model."""
+EITHER = "response or question"
+TARGETS = {"response": 0.85, "response or question": 0.95}
+LOOKALIKE_LIMITS = {"response": 0.01, "question": 0.06}
+
+
+def rates(items: Sequence[Item], found: Sequence[Screening]) -> dict[str, tuple[int, int]]:
+    """(hits, lines) per figure: crises given the response, or the response or question;
+    ordinary lines given the response, and the question."""
+    crises = [s for i, s in zip(items, found, strict=True) if i.label != "benign"]
+    benign = [s for i, s in zip(items, found, strict=True) if i.label == "benign"]
+    return {
+        "response": (sum(s.concern is not None and s.certain for s in crises), len(crises)),
+        "response or question": (sum(s.concern is not None for s in crises), len(crises)),
+        "look-alikes, response": (
+            sum(s.concern is not None and s.certain for s in benign),
+            len(benign),
+        ),
+        "look-alikes, question": (
+            sum(s.concern is not None and not s.certain for s in benign),
+            len(benign),
+        ),
+    }
+
+
+def share(hits_lines: tuple[int, int]) -> str:
+    hits, lines = hits_lines
+    return f"{hits}/{lines} ({hits / max(1, lines):.1%})"
+
+
+def set_figures(name: str, items: Sequence[Item]) -> list[Figure]:
+    both = [by_both(i.text) for i in items]
+    rules = [by_rules(i.text) for i in items]
+    ours, theirs = rates(items, both), rates(items, rules)
+    figures = []
+    for key, target in TARGETS.items():
+        hits, lines = ours[key]
+        figures.append(
+            Figure(
+                f"{name}: crises given the {key}",
+                share(ours[key]),
+                f">= {target:.0%}",
+                met(-hits / max(1, lines), -target),
+                f"rules alone {share(theirs[key])}",
+            )
+        )
+    for key, limit in LOOKALIKE_LIMITS.items():
+        hits, lines = ours[f"look-alikes, {key}"]
+        figures.append(
+            Figure(
+                f"{name}: look-alikes and ordinary talk given the {key}",
+                share(ours[f"look-alikes, {key}"]),
+                f"<= {limit:.0%}",
+                met(hits / max(1, lines), limit),
+                f"rules alone {share(theirs[f'look-alikes, {key}'])}",
+            )
+        )
+    groups: dict[str, list[int]] = {}
+    for n, item in enumerate(items):
+        if item.label == "benign":
+            continue
+        groups.setdefault(item.label, []).append(n)
+        if item.style in ("direct", "indirect"):
+            groups.setdefault(item.style, []).append(n)
+    for group, rows in sorted(groups.items()):
+        subset = [items[n] for n in rows]
+        found = [both[n] for n in rows]
+        mine = rates(subset, found)
+        aim = {"direct": "response >= 95%", "indirect": "either >= 90%"}.get(group, "report")
+        done = "-"
+        if group == "direct":
+            done = met(-mine["response"][0] / len(rows), -0.95)
+        elif group == "indirect":
+            done = met(-mine["response or question"][0] / len(rows), -0.90)
+        figures.append(
+            Figure(
+                f"{name}, {group}: response / response or question",
+                f"{share(mine['response'])} / {share(mine['response or question'])}",
+                aim,
+                done,
+                f"rules alone, either: {share(rates(subset, [rules[n] for n in rows])[EITHER])}",
+            )
+        )
+    return figures
+
+
+COST = """
+import statistics, time
+from scripts.safety_corpus import load_corpus
+from coach.dialog.screening import screen
+from coach.dialog.classifier import shared
+started = time.perf_counter(); shared(); load = time.perf_counter() - started
+texts = [i.text for i in load_corpus() if i.part == "test"]
+screen(texts[0])
+times = []
+for text in texts:
+    started = time.perf_counter(); screen(text); times.append(time.perf_counter() - started)
+longest = "so " * 3000 + "and i have the pills ready"
+worst = []
+for _ in range(5):
+    started = time.perf_counter(); screen(longest); worst.append(time.perf_counter() - started)
+times.sort()
+print(load, statistics.median(times), times[int(len(times) * 0.95)], statistics.median(worst))
+"""
+
+
+def cost_figures() -> list[Figure]:
+    env = {
+        **os.environ,
+        "OPENBLAS_NUM_THREADS": "1",
+        "OMP_NUM_THREADS": "1",
+        "PYTHONPATH": str(REPO),
+    }
+    out = subprocess.run(
+        [sys.executable, "-c", COST], capture_output=True, text=True, env=env, check=True
+    )
+    load, median, p95, worst = (float(v) for v in out.stdout.split())
+    return [
+        Figure(
+            "Screen one turn, rules and model, one core: median",
+            f"{median * 1000:.1f} ms",
+            "<= 30 ms",
+            met(median, 0.030),
+            f"95th percentile {p95 * 1000:.1f} ms; the test part's lines",
+        ),
+        Figure(
+            "Screen a 9,000-character answer (the most it reads)",
+            f"{worst * 1000:.0f} ms",
+            "report",
+        ),
+        Figure(
+            "Load the model (in the background, after the first prompt)",
+            f"{load * 1000:.0f} ms",
+            "report",
+        ),
+    ]
+
+
+def spoken(items: Sequence[Item], folder: Path) -> list[Item]:
+    """The lines as Moonshine hears them, spoken by espeak-ng (the voices in turn)."""
+    from coach.voice.moonshine import MoonshineRecogniser
+    from coach.voice.wavfile import pad, read_wav
+    from scripts.benchmarks.accuracy import speak
+    from scripts.benchmarks.open_answers import RATE, VOICES, hear
+
+    recogniser = MoonshineRecogniser()
+    heard = []
+    for number, item in enumerate(items):
+        audio = pad(read_wav(speak(folder, item.text, VOICES[number % 3], RATE)), 0.3, 1.0)
+        heard.append(replace(item, text=hear(recogniser, audio)))
+    return heard
+
+
+def measure(runs: int) -> Section:
+    corpus = load_corpus()
+    test = [i for i in corpus if i.part == "test" and i.source != "data/safety/heard.yaml"]
+    blind = load_blind()
+    figures = set_figures("Test part", test)
+    figures += set_figures("Blind set", blind)
+    with tempfile.TemporaryDirectory() as folder:
+        figures += set_figures("Blind set, spoken, heard by Moonshine", spoken(blind, Path(folder)))
+        figures += set_figures("Test part, spoken, heard by Moonshine", spoken(test, Path(folder)))
+    figures += cost_figures()
+    return Section(
+        "safety",
+        "Safety screen",
+        "Each line is screened as the coach screens a turn (coach/dialog/screening.py): "
+        "the response is the crisis response at once, the question is one gentle direct "
+        "question. Crises count when caught; look-alikes (fiction, films, news, resolved "
+        "past, idioms, jokes, grief, ordinary fights) and ordinary answers count when they "
+        "interrupt. The test part is 10% of the corpus, split by a hash of each line's words "
+        "before training; the blind set was written by a helper who saw neither the rules "
+        "nor the corpus. Thresholds were chosen on the validation part only. Spoken: each "
+        "line said by espeak-ng (en-us, en-gb, en-us+f3 in turn, 160 words a minute), padded "
+        "0.3 s before and 1 s after, fed to Moonshine in 0.1 s blocks, and what it wrote "
+        "screened. The test part's heard lines (data/safety/heard.yaml) are left out of the "
+        "typed rows.",
+        figures,
+        notes=NOTES,
+        command=".venv/bin/python scripts/bench.py --only safety",
+    )
