@@ -164,7 +164,7 @@ PHRASES: dict[str, tuple[str, ...]] = {
     ),
     "safety_ask_self-harm": (
         "Can I ask you something directly? Have you been wishing you were dead, or thinking of "
-        "hurting yourself or ending your life? Or is someone you're telling me about?",
+        "hurting yourself or ending your life? Or has someone you're telling me about?",
     ),
     "safety_ask_harm-to-others": ("Can I check something? Are you thinking of hurting someone?",),
     "safety_ask_abuse": (
