@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import stat
-import sys
+from importlib import resources
 from pathlib import Path
 
 from coach.errors import CoachError
@@ -54,11 +54,15 @@ def exposure(folder: Path) -> list[str]:
 
 
 def dialogs_dir() -> Path:
-    """`$COACH_DIALOGS`, else `dialogs/` beside the package, else the installed copy."""
+    """`$COACH_DIALOGS` if set, else the exercises that come inside the package."""
     env = os.environ.get("COACH_DIALOGS")
     if env:
         return Path(env).expanduser()
-    beside = Path(__file__).resolve().parent.parent / "dialogs"
-    if beside.is_dir():
-        return beside
-    return Path(sys.prefix) / "share" / "coach" / "dialogs"
+    folder = resources.files("coach") / "dialogs"
+    if not isinstance(folder, Path):
+        raise CoachError(
+            f"The exercises inside the coach package cannot be read as files ({folder}).",
+            "Install the coach as a folder (pip install, not a zip), "
+            "or set COACH_DIALOGS to a folder of exercises.",
+        )
+    return folder

@@ -23,12 +23,12 @@ def render() -> str:
     parts = [
         "# The exercises, as flows",
         "",
-        "Made by `scripts/diagrams.py` from `dialogs/*.yaml` (the same as",
+        "Made by `scripts/diagrams.py` from `coach/dialogs/*.yaml` (the same as",
         "`coach dialogs graph ID`). Each arrow is an answer: `yes`, `no`, `next` (any answer,",
         'or straight on), `skip` ("pass"), or `choose_...` for an option.',
         "",
     ]
-    for dialog in sorted(load_exercises(REPO / "dialogs").values(), key=lambda d: d.id):
+    for dialog in sorted(load_exercises(REPO / "coach" / "dialogs").values(), key=lambda d: d.id):
         parts += [
             f"## {dialog.title} (`{dialog.id}`)",
             "",

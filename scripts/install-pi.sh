@@ -229,7 +229,7 @@ code_changed_since_start() {
     local started
     started=$(user_systemctl show -p ExecMainStartTimestamp --value "$unit_name" 2>/dev/null) || return 1
     started=$(date -d "$started" +%s 2>/dev/null) || return 1
-    [[ -n "$(find coach dialogs pyproject.toml -name __pycache__ -prune -o \
+    [[ -n "$(find coach pyproject.toml -name __pycache__ -prune -o \
         -newermt "@$started" -print -quit 2>/dev/null)" ]]
 }
 

@@ -47,8 +47,8 @@ find_python() {
 
 python=$(find_python) || { apt_install python3 python3-venv; python=$(find_python); } || {
     say "the coach needs Python 3.11 or newer; please install it and run this again"; exit 1; }
+version=$("$python" -c 'import sys; print(f"{sys.version_info[0]}.{sys.version_info[1]}")')
 if ! "$python" -c 'import venv, ensurepip' 2>/dev/null; then
-    version=$("$python" -c 'import sys; print(f"{sys.version_info[0]}.{sys.version_info[1]}")')
     apt_install "python${version}-venv"
 fi
 
@@ -71,7 +71,15 @@ stamp=".venv/.installed${extras}"
 if [[ ! -f "$stamp" || pyproject.toml -nt "$stamp" ]]; then
     say "installing the coach and its libraries"
     .venv/bin/python -m pip install -q --upgrade pip
-    .venv/bin/python -m pip install -q -e ".${extras}" --config-settings editable_mode=compat
+    # PocketSphinx has no ready-made wheel for some Pythons (3.12 on ARM); pip then builds it,
+    # which needs a C compiler and the Python headers.
+    if ! .venv/bin/python -m pip install -q --dry-run --no-deps --only-binary=:all: \
+        "pocketsphinx>=5.0" >/dev/null 2>&1; then
+        say "PocketSphinx has no ready-made build for Python $version here: installing a C" \
+            "compiler and the Python headers to build it (a few minutes, once)"
+        apt_install build-essential "python${version}-dev"
+    fi
+    .venv/bin/python -m pip install -q -e ".${extras}"
     touch "$stamp"
 fi
 say "ready: run .venv/bin/coach (or .venv/bin/coach --text to type)"

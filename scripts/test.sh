@@ -7,4 +7,5 @@ export PYTHONDONTWRITEBYTECODE=1
 echo "== ruff" && .venv/bin/ruff check . && .venv/bin/ruff format --check .
 echo "== mypy" && .venv/bin/mypy
 echo "== dialogs" && .venv/bin/coach dialogs check --strict
+echo "== wheel" && scripts/wheel-check.sh
 echo "== pytest" && .venv/bin/pytest -q -rP "$@"

@@ -16,7 +16,7 @@ REPO = Path(__file__).resolve().parent.parent
 
 @pytest.fixture(scope="session")
 def library() -> dict[str, Dialog]:
-    return load_exercises(REPO / "dialogs")
+    return load_exercises(REPO / "coach" / "dialogs")
 
 
 @pytest.fixture

@@ -70,7 +70,7 @@ def test_debug_shows_the_traceback(tmp_path: Path) -> None:
 
 def test_dialogs_check_exits_1_on_problems_and_names_them(tmp_path: Path) -> None:
     bad = tmp_path / "empathy.yaml"
-    text = (REPO / "dialogs" / "empathy.yaml").read_text()
+    text = (REPO / "coach" / "dialogs" / "empathy.yaml").read_text()
     start = text.index("\n  ", text.index("states:"))
     bad.write_text(text.replace("next: ", "next: valdiate_", 1))
     result = run_coach("dialogs", "check", str(bad), home=tmp_path)
@@ -94,7 +94,7 @@ def test_malformed_dialog_is_reported_not_crashed(tmp_path: Path) -> None:
     assert "Traceback" not in result.stdout + result.stderr
 
 
-EXERCISES = sorted(p.stem for p in (REPO / "dialogs").glob("*.yaml"))
+EXERCISES = sorted(p.stem for p in (REPO / "coach" / "dialogs").glob("*.yaml"))
 
 
 @pytest.mark.parametrize("exercise", EXERCISES)

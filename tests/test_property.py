@@ -14,7 +14,7 @@ from coach.dialog.render import Profile
 from coach.library import load_exercises
 from tests.conftest import REPO
 
-LIBRARY = load_exercises(REPO / "dialogs")
+LIBRARY = load_exercises(REPO / "coach" / "dialogs")
 KNOWN_STATES = (
     set(PHASES) | {"paused"} | {f"{d.id}.{s}" for d in LIBRARY.values() for s in d.states}
 )

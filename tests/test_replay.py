@@ -11,7 +11,7 @@ from coach.dialog.spec import Dialog
 from tests.conftest import REPO, run_coach
 from tests.people import cautious, cooperative, difficult, play, write_script
 
-EXERCISES = sorted(p.stem for p in (REPO / "dialogs").glob("*.yaml"))
+EXERCISES = sorted(p.stem for p in (REPO / "coach" / "dialogs").glob("*.yaml"))
 
 
 def replay(script: Path, home: Path) -> list[dict[str, object]]:

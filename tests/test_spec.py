@@ -49,7 +49,7 @@ def problems_of(path: Path) -> list[str]:
 
 
 def test_the_repository_dialogs_have_no_problems_at_all() -> None:
-    dialogs, problems = load_library([REPO / "dialogs"])
+    dialogs, problems = load_library([REPO / "coach" / "dialogs"])
     assert [str(p) for p in problems] == []
     assert len(dialogs) >= 9
 
@@ -185,7 +185,7 @@ def test_prompts_read_right_with_and_without_names(profile: Profile, expected: s
 
 
 def test_every_prompt_renders_cleanly_for_every_kind_of_profile() -> None:
-    dialogs, _ = load_library([REPO / "dialogs"])
+    dialogs, _ = load_library([REPO / "coach" / "dialogs"])
     profiles = [
         Profile(),
         Profile("Sam", "Alex", "partner"),

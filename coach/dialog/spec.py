@@ -1,8 +1,8 @@
-"""Exercises as data: load `dialogs/*.yaml` into typed objects and report every problem at once.
+"""Exercises as data: load the dialog files into typed objects and report every problem at once.
 
 A dialog file describes one exercise as a set of states. Each state says something (one or
 more variants), may expect an answer (yes/no, a number on a scale, a choice, free words), and
-says where each answer leads. The format is documented field by field in `dialogs/README.md`.
+says where each answer leads. The format is documented field by field in `coach/dialogs/README.md`.
 """
 
 from __future__ import annotations

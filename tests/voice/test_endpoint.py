@@ -11,8 +11,6 @@ import pytest
 from coach.voice.endpoint import Endpointer, end_silence_for
 from coach.voice.format import SPEECH, AudioBlock
 
-FSDD = Path(__file__).resolve().parents[2].parent / "shared" / "fixtures" / "speech" / "fsdd"
-
 
 def speech_file(tmp_path: Path, source: Path, before: float, after: float) -> AudioBlock:
     """`source` as 16 kHz mono 16-bit, with silence before and after (sox)."""
@@ -69,10 +67,10 @@ def test_a_spoken_answer_starts_and_ends_where_the_speech_is(tmp_path: Path, voi
 
 
 @pytest.mark.parametrize("speaker", ["jackson", "george", "lucas"])
-def test_human_digits_at_8_khz_are_found(tmp_path: Path, speaker: str) -> None:
+def test_human_digits_at_8_khz_are_found(tmp_path: Path, fsdd: Path, speaker: str) -> None:
     found = 0
     for digit in range(10):
-        audio = speech_file(tmp_path, FSDD / f"{digit}_{speaker}_0.wav", 0.8, 2.0)
+        audio = speech_file(tmp_path, fsdd / f"{digit}_{speaker}_0.wav", 0.8, 2.0)
         kinds = [k for k, _ in run(Endpointer(pause=6.0), audio)]
         found += kinds[:2] == ["speech_started", "turn_ended"]
     assert found >= 9, f"{speaker}: {found}/10 digits endpointed"
