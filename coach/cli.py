@@ -140,9 +140,20 @@ def build_parser() -> argparse.ArgumentParser:
     forget = journal_commands.add_parser("forget", help="delete one session or everything")
     which = forget.add_mutually_exclusive_group(required=True)
     which.add_argument("--all", action="store_true", help="everything, profile included")
-    which.add_argument("--session", type=int, metavar="N", help="one session (see journal show)")
+    which.add_argument(
+        "--session", type=session_number, metavar="N", help="one session (see journal show)"
+    )
     forget.add_argument("--yes", action="store_true", help="do it without asking")
     return parser
+
+
+def session_number(text: str) -> int:
+    """A session number as `journal show` lists them (SQLite holds numbers up to 2**63 - 1)."""
+    if not text.isdigit() or not 0 < int(text) < 2**63:
+        raise argparse.ArgumentTypeError(
+            f"{text[:30]!r} is not a session number; see them with: coach journal show"
+        )
+    return int(text)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -158,7 +169,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     os.umask(0o077)  # whatever the coach writes is for its owner's eyes only
     try:
-        return _run(args)
+        code = _run(args)
+        sys.stdout.flush()  # a reader that went away is noticed here, not at exit
+        return code
     except CoachError as error:
         if args.debug:
             raise
@@ -166,8 +179,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         if error.todo:
             print(f"       {error.todo}", file=sys.stderr)
         return error.exit_code
+    except BrokenPipeError:
+        # The reader went away (`coach dialogs list | head`): stop quietly, as `ls` would.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except KeyboardInterrupt:
-        print("\ncoach: stopped. Everything you said so far is saved.", file=sys.stderr)
+        print(
+            "\ncoach: stopped. Answers already saved stay saved (see: coach journal show).",
+            file=sys.stderr,
+        )
         return 130
     except Exception as error:
         if args.debug:
@@ -178,8 +198,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         print(
-            "       What you said so far is saved. Run the same command with --debug and "
-            "report what it shows.",
+            "       Answers already saved stay saved (see: coach journal show). Run the same "
+            "command with --debug and report what it shows.",
             file=sys.stderr,
         )
         return 70

@@ -19,11 +19,14 @@ from coach.paths import data_dir
 
 
 def journal_command(args: argparse.Namespace) -> int:
+    changes = args.journal_command in ("protect", "forget")
+    holding = f"coach journal {args.journal_command}" if changes else None
     if args.journal_command == "forget" and args.all:
         # Forgetting everything must work without the passphrase: it may be what was lost.
         journal = Journal(data_dir())
+        journal.hold(holding or "")
     else:
-        journal = open_journal()
+        journal = open_journal(holding=holding)
     try:
         if args.journal_command == "protect":
             return _protect(journal)
@@ -43,9 +46,16 @@ def _write(text: str, out: Path | None) -> None:
     if out is None:
         sys.stdout.write(text)
         return
+    if out.is_symlink():
+        raise CoachError(
+            f"{out} is a symbolic link; the export is not written through it.",
+            "Give the path of a plain file (it is created readable only by you).",
+        )
     try:
-        out.write_text(text, encoding="utf-8")
-        out.chmod(0o600)
+        fd = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as file:
+            os.fchmod(fd, 0o600)
+            file.write(text)
     except OSError as error:
         raise CoachError(
             f"Cannot write {out} ({error.strerror}).", "Choose a file in a folder you can write to."
@@ -144,12 +154,13 @@ def _protect(journal: Journal) -> int:
         raise CoachError(
             "The journal is already protected by a passphrase.", "Nothing to do.", exit_code=1
         )
-    passphrase = ask_passphrase("New passphrase: ")
-    if not os.environ.get("COACH_PASSPHRASE") and passphrase != ask_passphrase("Once more: "):
+    why = "Protecting the journal needs a new passphrase"
+    passphrase = ask_passphrase("New passphrase: ", why)
+    if "COACH_PASSPHRASE" not in os.environ and passphrase != ask_passphrase("Once more: ", why):
         raise CoachError(
             "The two passphrases differ; nothing was changed.", "Try again.", exit_code=1
         )
-    if len(passphrase) < 8:
+    if len(passphrase.strip()) < 8:
         raise CoachError(
             "That passphrase is shorter than 8 characters; nothing was changed.",
             "Choose a longer one: a few words you will remember.",

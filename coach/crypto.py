@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import os
+import unicodedata
 
 CHECK = "coach journal"
 SCRYPT_N = 2**15
@@ -21,10 +22,15 @@ class WrongPassphrase(Exception):
 class Sealer:
     """Seals and opens text with a key derived from a passphrase."""
 
-    def __init__(self, passphrase: str, salt: bytes) -> None:
+    def __init__(self, passphrase: str, salt: bytes, as_typed: bool = False) -> None:
+        """The passphrase is read in Unicode's NFC form, so an accent typed as part of its letter
+        or after it makes no difference (`as_typed` opens journals sealed before that rule)."""
         from cryptography.fernet import Fernet
         from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 
+        if not as_typed:
+            passphrase = unicodedata.normalize("NFC", passphrase)
+        self.salt = salt
         kdf = Scrypt(salt=salt, length=32, n=SCRYPT_N, r=8, p=1)
         key = kdf.derive(passphrase.encode("utf-8"))
         self._fernet = Fernet(base64.urlsafe_b64encode(key))

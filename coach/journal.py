@@ -1,7 +1,9 @@
 """The journal: a private SQLite file of sessions, answers and where each exercise stopped.
 
-Every write is committed at once, so a crash or Ctrl-C loses nothing already said. The
-file is created only when the first thing is kept, readable by its owner only.
+Every write is committed at once and copied into `journal.db` itself (not left in the
+write-ahead log), so a crash, Ctrl-C or a backup of that one file loses nothing already said.
+The file is created only when the first thing is kept, readable by its owner only, and one
+coach at a time writes to it (`journal_lock`).
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import os
 import shutil
 import sqlite3
 import sys
+import unicodedata
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -19,6 +22,8 @@ from pathlib import Path
 
 from coach.crypto import CHECK, Sealer, WrongPassphrase
 from coach.errors import CoachError
+from coach.journal_lock import JournalLock
+from coach.journal_seal import build_sealed, replace_with_sealed
 from coach.paths import PRIVATE_FILE, data_dir, ensure_private_dir, exposure
 
 log = logging.getLogger(__name__)
@@ -90,6 +95,13 @@ class Answer:
     at: str
 
 
+def _opens(sealer: Sealer, check: str) -> bool:
+    try:
+        return sealer.open(check) == CHECK
+    except WrongPassphrase:
+        return False
+
+
 def _disk_is_full(folder: Path) -> bool:
     """Whether the disk holding `folder` has no room left (SQLite may say "disk I/O error")."""
     try:
@@ -108,6 +120,10 @@ class Journal:
         self.path = folder / JOURNAL_FILE
         self.clock = clock
         self._db: sqlite3.Connection | None = None
+        self._read_only = False
+        self._inode: int | None = None
+        self._log = folder / f"{JOURNAL_FILE}-wal"
+        self._lock = JournalLock(folder)
 
     # -- opening -----------------------------------------------------------------------------
 
@@ -115,15 +131,43 @@ class Journal:
     def exists(self) -> bool:
         return self.path.exists()
 
+    def hold(self, purpose: str) -> None:
+        """Be the only coach using this journal until `close`; CoachError if another one is.
+
+        Also proves the data folder can be written to, before the person is asked anything."""
+        ensure_private_dir(self.folder)
+        if not self.folder.is_dir():
+            raise CoachError(
+                f"The data folder {self.folder} is not a folder.",
+                "Set COACH_HOME to a folder (or remove that file).",
+            )
+        self._refuse_link()
+        self._lock.acquire(purpose)
+
+    def _refuse_link(self) -> None:
+        if self.path.is_symlink():
+            raise CoachError(
+                f"The journal {self.path} is a symbolic link. The coach does not follow it, so "
+                "that your answers stay in the private data folder.",
+                f"Put the journal file itself in {self.folder} instead of the link.",
+            )
+
     def _connect(self, create: bool) -> sqlite3.Connection | None:
-        if self._db is not None:
+        if self._db is not None and not (create and self._read_only):
             return self._db
-        if not create and not self.path.exists():
-            return None
-        if create:
-            ensure_private_dir(self.folder)
-            if not self.path.exists():
-                os.close(os.open(self.path, os.O_CREAT | os.O_WRONLY, PRIVATE_FILE))
+        self.close_database()
+        self._refuse_link()
+        if not create:
+            return self._connect_read_only() if self.path.exists() else None
+        ensure_private_dir(self.folder)
+        try:
+            fd = os.open(self.path, os.O_CREAT | os.O_WRONLY | os.O_NOFOLLOW, PRIVATE_FILE)
+            os.close(fd)
+        except OSError as error:
+            raise CoachError(
+                f"Cannot write the journal {self.path} ({error.strerror}).",
+                "Check that you can write to that folder, or set COACH_HOME elsewhere.",
+            ) from error
         try:
             db = sqlite3.connect(self.path, timeout=2.0, isolation_level=None)
             db.execute("PRAGMA journal_mode=WAL")
@@ -135,6 +179,27 @@ class Journal:
         except sqlite3.Error as error:
             raise self._explain(error) from error
         self._db = db
+        self._inode = self.path.stat().st_ino
+        return db
+
+    def _connect_read_only(self) -> sqlite3.Connection:
+        """Reading writes nothing: it needs no room on the disk and no right to write."""
+        uri = f"{self.path.resolve().as_uri()}?mode=ro"
+        # At rest every answer is in the file itself (each write is checkpointed), so it is
+        # read as it stands; while a coach writes, or where the -shm file SQLite wants for
+        # the write-ahead log cannot be made (a full disk), the log is read too if it can be.
+        ways = [uri, f"{uri}&immutable=1"] if self._log.exists() else [f"{uri}&immutable=1"]
+        for way in ways:
+            try:
+                db = sqlite3.connect(way, uri=True, timeout=2.0, isolation_level=None)
+                db.execute("SELECT count(*) FROM sqlite_master").fetchone()
+                break
+            except sqlite3.Error as error:
+                failure = error
+        else:
+            raise self._explain(failure) from failure
+        self._db = db
+        self._read_only = True
         return db
 
     def _explain(self, error: sqlite3.Error) -> CoachError:
@@ -164,11 +229,35 @@ class Journal:
         db = self._connect(create=True)
         assert db is not None
         try:
+            self._check_not_replaced()
             with db:
                 db.execute("BEGIN IMMEDIATE")
+                self._check_seal(db)
                 yield db
+            db.execute("PRAGMA wal_checkpoint(PASSIVE)")
         except sqlite3.Error as error:
             raise self._explain(error) from error
+
+    def _check_not_replaced(self) -> None:
+        try:
+            replaced = self.path.stat().st_ino != self._inode
+        except OSError:
+            replaced = True
+        if replaced:
+            raise self._protected_meanwhile()
+
+    def _check_seal(self, db: sqlite3.Connection) -> None:
+        """Never write in plain text into a journal protected after it was opened here."""
+        sealed = db.execute("SELECT 1 FROM meta WHERE key = 'salt'").fetchone() is not None
+        if sealed and self.sealer is None:
+            raise self._protected_meanwhile()
+
+    def _protected_meanwhile(self) -> CoachError:
+        return CoachError(
+            f"The journal in {self.folder} was protected by a passphrase (or replaced) "
+            "after this coach opened it, so this was not saved.",
+            "Start the coach again (with the passphrase, if it asks for one).",
+        )
 
     def _read(self, sql: str, params: tuple[object, ...] = ()) -> list[tuple[object, ...]]:
         try:
@@ -177,10 +266,16 @@ class Journal:
         except sqlite3.Error as error:
             raise self._explain(error) from error
 
-    def close(self) -> None:
+    def close_database(self) -> None:
         if self._db is not None:
             self._db.close()
             self._db = None
+            self._read_only = False
+
+    def close(self) -> None:
+        """Close the file and let another coach use the journal."""
+        self.close_database()
+        self._lock.release()
 
     # -- profile -----------------------------------------------------------------------------
 
@@ -203,36 +298,38 @@ class Journal:
             (str(k), str(v))
             for k, v in self._read("SELECT key, value FROM meta WHERE key IN ('salt', 'check')")
         )
-        sealer = Sealer(passphrase, bytes.fromhex(rows["salt"]))
-        try:
-            if sealer.open(rows["check"]) != CHECK:
-                raise WrongPassphrase
-        except WrongPassphrase:
+        salt = bytes.fromhex(rows["salt"])
+        sealers = [Sealer(passphrase, salt)]
+        if unicodedata.normalize("NFC", passphrase) != passphrase:
+            sealers.append(Sealer(passphrase, salt, as_typed=True))
+        sealer = next((s for s in sealers if _opens(s, rows["check"])), None)
+        if sealer is None:
             raise CoachError(
                 f"That passphrase does not open the journal in {self.folder}. Nothing was changed.",
                 "Try again; passphrases are case-sensitive. Without it the journal cannot be "
                 "read (coach journal forget --all --yes starts afresh).",
-            ) from None
+            )
         self.sealer = sealer
 
     def protect(self, passphrase: str) -> None:
-        """Seal everything the person said, and their profile, under a new passphrase."""
+        """Seal everything the person said, and their profile, under a new passphrase.
+
+        Call `hold` first: no other coach may have the journal open meanwhile."""
         if self.protected:
             raise CoachError("The journal is already protected by a passphrase.", "Nothing to do.")
-        salt = Sealer.new_salt()
-        sealer = Sealer(passphrase, salt)
-        with self._write() as db:
-            for key, value in db.execute("SELECT key, value FROM profile").fetchall():
-                db.execute("UPDATE profile SET value = ? WHERE key = ?", (sealer.seal(value), key))
-            for row_id, text, value in db.execute("SELECT id, text, value FROM answers").fetchall():
-                db.execute(
-                    "UPDATE answers SET text = ?, value = ? WHERE id = ?",
-                    (sealer.seal(text), None if value is None else sealer.seal(value), row_id),
-                )
-            db.execute("INSERT INTO meta VALUES ('salt', ?)", (salt.hex(),))
-            db.execute("INSERT INTO meta VALUES ('check', ?)", (sealer.seal(CHECK),))
+        sealer = Sealer(passphrase, Sealer.new_salt())
+        db = self._connect(create=True)
+        assert db is not None
+        sealing = self.path.with_name(self.path.name + ".sealing")
+        try:
+            db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            build_sealed(db, SCHEMA, sealing, sealer)
+        except sqlite3.Error as error:
+            sealing.unlink(missing_ok=True)
+            raise self._explain(error) from error
+        self.close_database()
+        replace_with_sealed(self.path, sealing)
         self.sealer = sealer
-        self._compact()
 
     def _seal(self, text: str) -> str:
         return self.sealer.seal(text) if self.sealer else text
@@ -419,34 +516,48 @@ class Journal:
 
     def forget_everything(self) -> list[Path]:
         """Delete the journal and its side files; return what was removed."""
-        self.close()
+        self.close_database()
         removed = []
-        for suffix in ("", "-wal", "-shm", "-journal"):
+        for suffix in ("", "-wal", "-shm", "-journal", ".sealing"):
             path = self.path.with_name(self.path.name + suffix)
-            if path.exists():
+            if path.exists() or path.is_symlink():
                 path.unlink()
                 removed.append(path)
+        self._lock.remove()
         return removed
 
 
-def open_journal(folder: Path | None = None) -> Journal:
-    """The journal in the data folder, with a warning if its files are not private."""
+def open_journal(folder: Path | None = None, holding: str | None = None) -> Journal:
+    """The journal in the data folder, with a warning if its files are not private.
+
+    `holding` ("a session") makes this the only coach using it until it is closed."""
     journal = Journal(folder or data_dir())
     for warning in exposure(journal.folder):
         log.warning(warning)
-    if journal.exists and journal.protected:
-        journal.unlock(ask_passphrase(f"Passphrase for the journal in {journal.folder}: "))
+    if holding is not None:
+        journal.hold(holding)
+    try:
+        if journal.exists and journal.protected:
+            journal.unlock(ask_passphrase(f"Passphrase for the journal in {journal.folder}: "))
+    except BaseException:
+        journal.close()
+        raise
     return journal
 
 
-def ask_passphrase(prompt: str) -> str:
+def ask_passphrase(prompt: str, why: str = "The journal is protected by a passphrase") -> str:
     """From COACH_PASSPHRASE, else typed at the terminal (never echoed, never stored)."""
     given = os.environ.get("COACH_PASSPHRASE")
-    if given:
+    if given is not None:
+        if not given.strip():
+            raise CoachError(
+                "COACH_PASSPHRASE is set, but holds no passphrase (it is empty or blank).",
+                "Set it to the passphrase, or unset it to be asked at the terminal.",
+            )
         return given
     if not sys.stdin.isatty():
         raise CoachError(
-            "The journal is protected by a passphrase, and there is no terminal to type it in.",
+            f"{why}, and there is no terminal to type it in.",
             "Run the coach in a terminal, or set COACH_PASSPHRASE for this command.",
         )
     import getpass

@@ -76,6 +76,12 @@ class Session:
     def ended(self) -> str | None:
         return self.manager.ended
 
+    def what_was_kept(self) -> str:
+        """One honest sentence on what is saved, for when the session stops early."""
+        if self.session_id is None:
+            return "Nothing from this session was saved."
+        return "What you said so far is saved."
+
     def begin(self) -> Reply:
         return self._kept(self.manager.start())
 

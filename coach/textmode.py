@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import sys
 import threading
 from typing import TYPE_CHECKING, TextIO
@@ -49,7 +50,7 @@ def open_session(exercise: str | None, transcripts: bool) -> Session:
     library = load_exercises()
     if exercise is not None:
         get_exercise(library, exercise)
-    journal = open_journal()
+    journal = open_journal(holding="a session")
     return Session(
         library, journal, start_context(journal, exercise=exercise), transcripts=transcripts
     )
@@ -77,6 +78,8 @@ def run_text_session(
 
 def type_through(session: Session, screen: TextScreen, stdin: TextIO) -> None:
     """Carry on a session by typing until it ends (also where voice falls back to)."""
+    if isinstance(stdin, io.TextIOWrapper):
+        stdin.reconfigure(errors="replace")  # bytes that are not UTF-8 must not lose the answer
     try:
         while not session.ended:
             line = _read_line(stdin, screen.prompt())
@@ -89,7 +92,7 @@ def type_through(session: Session, screen: TextScreen, stdin: TextIO) -> None:
                 screen.show(session.silence(float("inf")))
     except KeyboardInterrupt:
         session.end("stopped")
-        screen.notice("\nStopped. Everything you said so far is kept.")
+        screen.notice(f"\nStopped. {session.what_was_kept()}")
 
 
 def _read_line(stdin: TextIO, prompt: str) -> str | None:

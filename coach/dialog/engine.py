@@ -35,6 +35,7 @@ MISHEARD_BEFORE_TYPING = 3
 HEARD_CONFIDENTLY = 0.5
 """Below this recogniser confidence, a short answer is confirmed ("Did you say seven?")."""
 CONFIDENT = 0.6
+"""Below this confidence the coach asks "Did you mean ...?" instead of acting."""
 ANSWER_INTENTS: dict[str, tuple[str, ...]] = {
     "yes_no": ("yes", "no"),
     "scale": ("number",),
@@ -43,7 +44,8 @@ ANSWER_INTENTS: dict[str, tuple[str, ...]] = {
     "none": (),
 }
 """The readings that answer each kind of question; anything else is asked again."""
-"""Below this confidence the coach asks "Did you mean ...?" instead of acting."""
+LONGEST_ANSWER = 4000
+"""Characters of one answer that are kept (and screened): about five minutes of speech."""
 RATE_LIMIT = 3
 MAX_STEPS = 200
 """Statements in a row without a question; more means the dialog loops."""
@@ -280,6 +282,9 @@ class DialogueManager:
             return self.silence(self.asking.pause if self.asking else 0)
         self.misheard = 0
         self.heard_confidence = confidence
+        if len(text) > LONGEST_ANSWER:
+            text = text[:LONGEST_ANSWER]
+            self._say("answer_cut")
         self._heard(text)
         return self._finish()
 

@@ -111,6 +111,10 @@ PHRASES: dict[str, tuple[str, ...]] = {
         "Sorry, I didn't quite catch that.",
         "I'm not sure I understood.",
     ),
+    "answer_cut": (
+        "That was a lot at once, so I kept the first part, about six hundred words. "
+        "You can add the rest in your next answer.",
+    ),
     "did_you_mean": ("Did you mean {guess}?",),
     "did_you_say": ("Did you say {guess}?",),
     "offer_typing": (

@@ -74,7 +74,7 @@ def run_voice_session(exercise: str | None, options: VoiceOptions, transcripts: 
             _type_from_here(session, screen, "I can't listen by voice right now.")
         except KeyboardInterrupt:
             session.end("stopped")
-            screen.notice("\nStopped. Everything you said so far is kept.")
+            screen.notice(f"\nStopped. {session.what_was_kept()}")
     finally:
         session.journal.close()
     return 0
