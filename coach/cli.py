@@ -134,6 +134,11 @@ def build_parser() -> argparse.ArgumentParser:
     export = journal_commands.add_parser("export", help="write the journal to a readable file")
     export.add_argument("--format", choices=("json", "markdown"), default="markdown")
     export.add_argument("--out", type=Path, help="file to write (default: print it)")
+    export.add_argument(
+        "--salvage",
+        action="store_true",
+        help="from a damaged journal, every row that can still be read (as JSON)",
+    )
     journal_commands.add_parser(
         "protect", help="seal what you said under a passphrase (asked each time, never stored)"
     )

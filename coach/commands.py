@@ -19,6 +19,11 @@ from coach.paths import data_dir
 
 
 def journal_command(args: argparse.Namespace) -> int:
+    if args.journal_command == "export" and args.salvage:
+        from coach.journal_salvage import salvage
+
+        _write(salvage(data_dir(), lambda: ask_passphrase("Passphrase: ")), args.out)
+        return 0
     changes = args.journal_command in ("protect", "forget")
     holding = f"coach journal {args.journal_command}" if changes else None
     if args.journal_command == "forget" and args.all:

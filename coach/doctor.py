@@ -27,6 +27,11 @@ VOICE_PACKAGES = {
     "webrtcvad": "webrtcvad-wheels",
     "soxr": "soxr",
 }
+NOT_VOICE = (
+    "The safety screen is working on its rules alone until this is fixed.",
+    "The journal needs the care described above; the rest of the coach is unaffected.",
+)
+"""What a problem with the checks that come before the voice checks means."""
 INSTALL_VOICE = "Run scripts/setup.sh, or: .venv/bin/pip install 'coach[voice]'"
 
 
@@ -207,6 +212,14 @@ def safety_screen() -> Check:
     )
 
 
+def journal() -> Check:
+    from coach.journal_health import journal_health
+    from coach.paths import data_dir
+
+    health = journal_health(data_dir())
+    return Check("Journal", health.ok, health.found, health.fix)
+
+
 def _guard_value(probe: Callable[[], object]) -> object:
     try:
         return probe()
@@ -217,7 +230,7 @@ def _guard_value(probe: Callable[[], object]) -> object:
 def doctor_command(
     input_device: str | int | None, output_device: str | int | None, engine: str = "auto"
 ) -> int:
-    checks = [safety_screen(), *run_checks(input_device, output_device, engine=engine)]
+    checks = [safety_screen(), journal(), *run_checks(input_device, output_device, engine=engine)]
     width = max(len(c.part) for c in checks)
     for check in checks:
         mark = "ok " if check.ok else "NO "
@@ -225,15 +238,17 @@ def doctor_command(
         if not check.ok and check.fix:
             print(f"    {'':{width}}  -> {check.fix}")
     optional = {"Vosk English model", "Open answers"}  # voice works without them, less well
-    broken = [c for c in checks if not c.ok and c.part not in optional]
-    if broken == [checks[0]]:
-        print("\nThe safety screen is working on its rules alone until this is fixed.")
-        return 1
+    broken = [c for c in checks[2:] if not c.ok and c.part not in optional]
+    for check, meaning in zip(checks[:2], NOT_VOICE, strict=True):
+        if not check.ok:
+            print(f"\n{meaning}")
     if broken:
         print(
             f"\n{len(broken)} problem(s): voice will not work until they are fixed. "
             "Typing works meanwhile: coach --text"
         )
+        return 1
+    if not all(c.ok for c in checks[:2]):
         return 1
     print("\nEverything the voice coach needs is here.")
     return 0

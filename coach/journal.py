@@ -217,7 +217,8 @@ class Journal:
         if "not a database" in message or "malformed" in message:
             return CoachError(
                 f"The journal {self.path} is damaged or is not a coach journal.",
-                "Move it aside to keep a copy, then start again; the coach makes a new one.",
+                "Save what can still be read with: coach journal export --salvage --out "
+                "rescue.json; then move the journal aside and the coach makes a new one.",
             )
         return CoachError(
             f"Cannot use the journal {self.path} ({error}).",

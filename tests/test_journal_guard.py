@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
@@ -227,3 +228,50 @@ def test_passphrases_empty_blank_and_in_either_unicode_form(tmp_path: Path) -> N
     assert protect.returncode == 0, protect.stderr
     shown = run_coach("journal", "show", home=home, env={"COACH_PASSPHRASE": decomposed})
     assert shown.returncode == 0 and SECRET in shown.stdout, shown.stderr
+
+
+def scribble(path: Path, pages: list[int]) -> None:
+    """Overwrite whole pages of the file with noise, as a failing disk might."""
+    size = sqlite3.connect(path).execute("PRAGMA page_size").fetchone()[0]
+    data = bytearray(path.read_bytes())
+    for page in pages:
+        data[page * size : (page + 1) * size] = os.urandom(size)
+    path.write_bytes(bytes(data))
+
+
+def test_a_damaged_journal_is_reported_and_what_is_readable_can_be_saved(
+    tmp_path: Path,
+) -> None:
+    home = tmp_path / "home"
+    for _ in range(3):
+        assert replay(home, tmp_path).returncode == 0
+    pages = (home / "journal.db").stat().st_size // 4096
+    assert pages > 4
+    scribble(home / "journal.db", [1, 2])
+    shown = run_coach("journal", "show", home=home)
+    doctor = run_coach("doctor", home=home, env={"PULSE_SERVER": "/nonexistent"})
+    assert shown.returncode == 2 and "damaged" in shown.stderr, shown.stderr
+    assert "export --salvage" in shown.stderr
+    assert "Journal" in doctor.stdout and "damaged" in doctor.stdout
+    rescue = tmp_path / "rescue.json"
+    saved = run_coach("journal", "export", "--salvage", "--out", str(rescue), home=home)
+    assert saved.returncode == 0, saved.stderr
+    found = json.loads(rescue.read_text())
+    readable = found["answers"] + found["profile"] + found["sessions"]
+    assert readable, found
+    assert isinstance(found["rows_not_readable"], int)
+
+
+def test_doctor_tells_the_journal_is_whole_protected_and_who_holds_it(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    assert replay(home, tmp_path).returncode == 0
+    assert run_coach("journal", "protect", home=home, env=PHRASE).returncode == 0
+    holder = Journal(home)
+    holder.hold("a session")
+    try:
+        doctor = run_coach("doctor", home=home, env={"PULSE_SERVER": "/nonexistent"})
+    finally:
+        holder.close()
+    line = next(x for x in doctor.stdout.splitlines() if "Journal" in x)
+    assert line.startswith("ok"), line
+    assert "protected by a passphrase" in line and "in use by a session, process" in line
