@@ -9,6 +9,7 @@ from pathlib import Path
 from coach.dialog.spec import Dialog, load_library
 from coach.errors import CoachError
 from coach.paths import dialogs_dir
+from coach.safe_yaml import clip
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +41,6 @@ def get_exercise(library: dict[str, Dialog], exercise_id: str) -> Dialog:
     close = difflib.get_close_matches(exercise_id, list(library), n=2, cutoff=0.75)
     hint = f"Did you mean {' or '.join(close)}? " if close else ""
     raise CoachError(
-        f"There is no exercise called '{exercise_id}'.",
+        f"There is no exercise called '{clip(exercise_id)}'.",
         f"{hint}See them all with: coach dialogs list",
     )

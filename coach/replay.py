@@ -15,8 +15,8 @@ import yaml
 from coach.dialog.engine import Ask
 from coach.dialog.events import Reply
 from coach.dialog.render import RELATIONS, Profile
-from coach.dialog.spec import read_yaml
 from coach.errors import CoachError
+from coach.safe_yaml import RefusedYaml, clip, describe, read_yaml
 
 SCRIPT_KEYS = {"exercise", "profile", "turns", "seed"}
 
@@ -50,6 +50,11 @@ def load_script(path: Path) -> Script:
             f"Cannot read the replay script {path} ({error}).",
             "Check that it is a readable text file.",
         ) from None
+    except RefusedYaml as error:
+        raise CoachError(
+            f"{path}: {error.what}.",
+            f"{error.todo[:1].upper()}{error.todo[1:]}; see README.md, 'Replay scripts'.",
+        ) from None
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f" at line {mark.line + 1}" if mark else ""
@@ -65,7 +70,7 @@ def load_script(path: Path) -> Script:
     unknown = set(raw) - SCRIPT_KEYS
     if unknown:
         raise CoachError(
-            f"{path}: unknown key(s) {', '.join(sorted(unknown))}.",
+            f"{path}: unknown key(s) {clip(', '.join(sorted(map(str, unknown))))}.",
             f"Use only: {', '.join(sorted(SCRIPT_KEYS))}.",
         )
     turns_raw = raw["turns"]
@@ -104,33 +109,43 @@ def _turn(path: Path, number: int, item: Any) -> Turn:
             return Turn("silence", seconds=float(value))
         if key == "audio" and isinstance(value, str):
             audio = (path.parent / value).resolve()
-            if not audio.is_file():
+            if not _is_file(audio):
                 raise CoachError(
-                    f"{where}: no audio file at {audio}.",
+                    f"{where}: no audio file at {clip(str(audio), 200)}.",
                     "Paths are relative to the script's folder.",
                 )
             return Turn("audio", audio=audio)
     raise CoachError(
-        f"{where}: cannot read {item!r}.",
+        f"{where}: cannot read {clip(item)}.",
         'A turn is text ("yes"), {text: "..."}, {silence: SECONDS} or {audio: FILE.wav}.',
     )
+
+
+def _is_file(path: Path) -> bool:
+    try:
+        return path.is_file()
+    except OSError:  # a name too long for the file system, say
+        return False
 
 
 def _profile(path: Path, raw: Any) -> Profile | None:
     if raw is None:
         return None
+    example = "For example: profile: {name: Sam, other: Alex, relationship: partner}"
     if not isinstance(raw, dict) or set(raw) - {"name", "other", "relationship"}:
-        raise CoachError(
-            f"{path}: 'profile' takes name, other and relationship.",
-            "For example: profile: {name: Sam, other: Alex, relationship: partner}",
-        )
-    relationship = str(raw.get("relationship", ""))
+        raise CoachError(f"{path}: 'profile' takes name, other and relationship.", example)
+    for key, value in raw.items():
+        if value is not None and not isinstance(value, str):
+            raise CoachError(
+                f"{path}: '{key}' in 'profile' must be text, not {describe(value)}.", example
+            )
+    name, other, relationship = (raw.get(k) or "" for k in ("name", "other", "relationship"))
     if relationship and relationship not in RELATIONS:
         raise CoachError(
-            f"{path}: relationship '{relationship}' is not one I know.",
+            f"{path}: relationship '{clip(relationship)}' is not one I know.",
             f"Use one of: {', '.join(RELATIONS)}.",
         )
-    return Profile(str(raw.get("name", "")), str(raw.get("other", "")), relationship)
+    return Profile(name, other, relationship)
 
 
 class Transcript:
@@ -212,7 +227,7 @@ def run_script(
     library = load_exercises()
     if script.exercise is not None:
         get_exercise(library, script.exercise)
-    journal = open_journal()
+    journal = open_journal(holding="a replay")
     start = start_context(journal, script.profile, script.exercise)
     rng = random.Random(seed if seed is not None else script.seed or 0)
     session = Session(library, journal, start, rng, transcripts=transcripts)

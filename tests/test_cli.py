@@ -144,7 +144,7 @@ def test_a_damaged_journal_is_explained(tmp_path: Path) -> None:
     home.mkdir()
     (home / "journal.db").write_bytes(b"garbage" * 1000)
     result = run_coach("--text", home=home, stdin="yes\n")
-    check_error(result, "damaged", "Move it aside")
+    check_error(result, "damaged", "export --salvage")
 
 
 def test_dialogs_graph_draws_an_svg_with_graphviz(tmp_path: Path) -> None:

@@ -98,7 +98,7 @@ def test_a_damaged_journal_gets_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(CoachError) as caught:
         Journal(tmp_path).profile()
     assert "damaged" in caught.value.what
-    assert "Move it aside" in caught.value.todo
+    assert "export --salvage" in caught.value.todo
 
 
 def test_a_locked_journal_gets_a_clear_error(tmp_path: Path) -> None:

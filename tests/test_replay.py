@@ -8,6 +8,9 @@ from pathlib import Path
 import pytest
 
 from coach.dialog.spec import Dialog
+from coach.errors import CoachError
+from coach.library import get_exercise
+from coach.replay import load_script
 from tests.conftest import REPO, run_coach
 from tests.people import cautious, cooperative, difficult, play, write_script
 
@@ -102,3 +105,92 @@ def test_pausing_at_the_end_of_a_script_ends_paused(tmp_path: Path) -> None:
     records = replay(script, tmp_path / "home")
     assert records[-2]["state"] == "paused"
     assert records[-1]["reason"] == "paused"
+
+
+# A "billion laughs": nine lines that stand for 9**9 strings once the aliases are expanded.
+BOMB = "lol:\n  - &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n" + "".join(
+    f"  - &{b} [{', '.join([f'*{a}'] * 9)}]\n" for a, b in zip("abcdefgh", "bcdefghi", strict=True)
+)
+HUGE = "x" * 5000
+
+
+def script_error(tmp_path: Path, content: str) -> CoachError:
+    script = tmp_path / "s.yaml"
+    script.write_text(content, encoding="utf-8")
+    with pytest.raises(CoachError) as caught:
+        load_script(script)
+    error = caught.value
+    assert error.what.startswith(f"{script}: ") and error.todo
+    assert len(error.what) + len(error.todo) < 400, error
+    return error
+
+
+IN_PROFILE = BOMB.replace("lol:", "profile:\n  other:", 1).replace("\n  - ", "\n    - ")
+
+
+@pytest.mark.parametrize(
+    ("content", "line"),
+    [
+        (BOMB.replace("lol:", "seed:", 1) + "turns: [yes, *i]\n", 2),
+        (BOMB.replace("lol:", "seed:", 1) + "turns: [{text: *i}]\n", 2),
+        (IN_PROFILE + "  name: *i\nturns: []\n", 3),
+    ],
+)
+def test_an_alias_bomb_in_a_script_is_refused(tmp_path: Path, content: str, line: int) -> None:
+    error = script_error(tmp_path, content)
+    assert "anchor or alias" in error.what and f"line {line}" in error.what
+    assert "in full" in error.todo
+
+
+def test_a_script_over_a_megabyte_is_refused(tmp_path: Path) -> None:
+    error = script_error(tmp_path, "turns: [yes]\n" + "# padding\n" * 120_000)
+    assert "larger than 1 MB" in error.what
+
+
+@pytest.mark.parametrize(
+    ("content", "needle"),
+    [
+        (f"turns: [yes, {{shout: {HUGE}}}]\n", "turn 2: cannot read"),
+        (f"turns: [{{text: [{HUGE}]}}]\n", "turn 1: cannot read"),
+        (f"profile: {{relationship: {HUGE}}}\nturns: []\n", "relationship 'xxx"),
+        (f"turns: []\n? {HUGE}\n: 1\n", "unknown key(s) xxx"),
+    ],
+)
+def test_messages_quote_values_from_the_script_briefly(
+    tmp_path: Path, content: str, needle: str
+) -> None:
+    error = script_error(tmp_path, content)
+    assert needle in error.what and "..." in error.what
+
+
+@pytest.mark.parametrize(
+    ("content", "needle"),
+    [
+        ("profile: {name: [Sam]}\nturns: []\n", "'name' in 'profile' must be text, not a list"),
+        ("profile: {other: 7}\nturns: []\n", "'other' in 'profile' must be text, not 7"),
+        ("profile: Sam\nturns: []\n", "'profile' takes name, other and relationship"),
+        ("turns: []\n1: a\nvoice: b\n", "unknown key(s) 1, voice"),
+    ],
+)
+def test_wrong_types_in_a_script_are_clear_errors(
+    tmp_path: Path, content: str, needle: str
+) -> None:
+    assert needle in script_error(tmp_path, content).what
+
+
+def test_an_unknown_exercise_is_quoted_briefly(library: dict[str, Dialog]) -> None:
+    with pytest.raises(CoachError) as caught:
+        get_exercise(library, HUGE)
+    assert "no exercise called 'xxx" in caught.value.what
+    assert len(caught.value.what) < 200
+
+
+def test_coach_replay_refuses_a_bomb_without_a_traceback(tmp_path: Path) -> None:
+    script = tmp_path / "bomb.yaml"
+    script.write_text(BOMB.replace("lol:", "seed:", 1) + "turns: [*i]\n", encoding="utf-8")
+    result = run_coach("replay", str(script), home=tmp_path / "home")
+    assert result.returncode == 2, (result.returncode, result.stderr)
+    assert "Traceback" not in result.stderr
+    assert f"{script}: uses a YAML anchor or alias" in result.stderr
+    assert len(result.stderr) < 500
+    assert not (tmp_path / "home").exists()

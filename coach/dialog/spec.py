@@ -7,20 +7,28 @@ says where each answer leads. The format is documented field by field in `coach/
 
 from __future__ import annotations
 
-import re
+import math
 import string
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal, cast
+from typing import Any, Literal, TypeGuard
 
 import yaml
+
+from coach.safe_yaml import RefusedYaml, clip, describe, read_yaml
 
 Expect = Literal["none", "yes_no", "scale", "choice", "free"]
 EXPECTS: tuple[Expect, ...] = ("none", "yes_no", "scale", "choice", "free")
 
 Action = Literal["recap", "resources", "mark_unsafe", "end_sitting"]
 ACTIONS: tuple[Action, ...] = ("recap", "resources", "mark_unsafe", "end_sitting")
+
+TOP_FIELDS = frozenset(
+    {"id", "title", "summary", "start", "states", "minutes", "keywords", "involves_other"}
+    | {"sessions"}
+)
+OPTION_FIELDS = frozenset({"id", "label", "synonyms", "next"})
 
 SLOTS = frozenset({"name", "other", "Other", "relation", "minutes"})
 """Template slots a prompt may use; they are filled from the profile (see `render`)."""
@@ -128,7 +136,7 @@ class Problem:
     warning: bool = False
 
     def __str__(self) -> str:
-        where = f"{self.path}: state '{self.state}'" if self.state else self.path
+        where = f"{self.path}: state '{clip(self.state)}'" if self.state else self.path
         kind = "warning: " if self.warning else ""
         return f"{where}: {kind}{self.message}"
 
@@ -141,48 +149,21 @@ class DialogError(Exception):
         super().__init__("\n".join(str(p) for p in self.problems))
 
 
-class _UniqueKeyLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
-    """A YAML loader that reports duplicate keys instead of silently keeping the last one.
-
-    It also reads only `true` and `false` as booleans, so `on: {yes: a, no: b}` means what
-    a dialog writer expects rather than YAML 1.1's `{True: {True: a, False: b}}`.
-    """
-
-    duplicates: list[tuple[str, int]]
-    yaml_implicit_resolvers = {  # noqa: RUF012 - PyYAML's own class attribute
-        first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:bool"]
-        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-    }
-
-    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
-        seen: set[str] = set()
-        for key_node, _ in node.value:
-            if isinstance(key_node, yaml.ScalarNode):
-                if key_node.value in seen:
-                    self.duplicates.append((key_node.value, key_node.start_mark.line + 1))
-                seen.add(key_node.value)
-        mapping: dict[Any, Any] = super().construct_mapping(node, deep=deep)
-        return mapping
-
-
-def read_yaml(path: Path) -> tuple[Any, list[tuple[str, int]]]:
-    """Parse a YAML file; return the data and any duplicate keys (key, line)."""
-    with path.open(encoding="utf-8") as stream:
-        loader = _UniqueKeyLoader(stream)
-        loader.duplicates = []
-        try:
-            return loader.get_single_data(), loader.duplicates
-        finally:
-            loader.dispose()
-
-
 def slots_in(template: str) -> list[str]:
-    """The slot names used in a prompt template."""
+    """The slot names used in a prompt template (ValueError for a stray brace)."""
     return [name for _, name, _, _ in string.Formatter().parse(template) if name is not None]
 
 
+def _is_text(value: Any) -> TypeGuard[str]:
+    return isinstance(value, str) and bool(value.strip())
+
+
 class _Reader:
-    """Turns the raw YAML of one file into a Dialog, collecting problems instead of raising."""
+    """Turns the raw YAML of one file into a Dialog, collecting problems instead of raising.
+
+    Every field is checked for its type, so a wrong one becomes a problem naming the state and
+    the field; the value is then left out (or given its default) and reading goes on.
+    """
 
     def __init__(self, path: Path, label: str) -> None:
         self.path = path
@@ -192,77 +173,114 @@ class _Reader:
     def problem(self, state: str | None, message: str, warning: bool = False) -> None:
         self.problems.append(Problem(self.label, state, message, warning))
 
+    def text(
+        self, where: str | None, raw: Mapping[Any, Any], name: str, what: str, owner: str = ""
+    ) -> str | None:
+        """A field holding text, or None when it is absent or wrong (a problem then)."""
+        value = raw.get(name)
+        if value is None or isinstance(value, str):
+            return value
+        self.problem(where, f"'{name}'{owner} must be {what}, not {describe(value)}")
+        return None
+
+    def required_text(self, raw: Mapping[str, Any], name: str, what: str) -> str | None:
+        """A top-level field that must hold some words ('missing' is reported apart)."""
+        value = raw.get(name)
+        if _is_text(value):
+            return value
+        if name in raw:
+            self.problem(None, f"'{name}' must be {what}, not {describe(value)}")
+        return None
+
+    def whole(self, raw: Mapping[str, Any], name: str, default: int) -> int:
+        value = raw.get(name)
+        if value is None:
+            return default
+        if isinstance(value, int) and not isinstance(value, bool) and value > 0:
+            return value
+        self.problem(None, f"'{name}' must be a whole number above 0, not {describe(value)}")
+        return default
+
+    def flag(self, where: str | None, raw: Mapping[Any, Any], name: str) -> bool:
+        value = raw.get(name)
+        if value is None or isinstance(value, bool):
+            return bool(value)
+        self.problem(where, f"'{name}' must be true or false, not {describe(value)}")
+        return False
+
+    def words(self, where: str | None, raw: Any, name: str) -> tuple[str, ...]:
+        """A list of words (keywords, synonyms); `name` is how messages call it."""
+        if raw is None:
+            return ()
+        if not isinstance(raw, list):
+            self.problem(where, f"{name} must be a list of words, not {describe(raw)}")
+            return ()
+        for number, item in enumerate(raw, start=1):
+            if not _is_text(item):
+                self.problem(
+                    where, f"{name} must be a list of words; item {number} is {describe(item)}"
+                )
+                return ()
+        return tuple(raw)
+
     def text_list(self, state: str, raw: Any, what: str) -> tuple[str, ...]:
         if raw is None:
             return ()
         items = [raw] if isinstance(raw, str) else raw
-        if not isinstance(items, list) or not all(isinstance(i, str) and i.strip() for i in items):
-            self.problem(state, f"'{what}' must be a sentence or a list of sentences")
+        must = f"'{what}' must be a sentence or a list of sentences"
+        if not isinstance(items, list):
+            self.problem(state, f"{must}, not {describe(raw)}")
             return ()
+        for number, item in enumerate(items, start=1):
+            if not _is_text(item):
+                where = f"; item {number} is" if isinstance(raw, list) else ", not"
+                self.problem(state, f"{must}{where} {describe(item)}")
+                return ()
         for item in items:
-            for slot in slots_in(item):
-                if slot not in SLOTS:
-                    known = ", ".join(sorted(SLOTS))
-                    self.problem(state, f"unknown slot '{{{slot}}}' in '{what}' (known: {known})")
+            self.slots(state, item, what)
         return tuple(items)
+
+    def slots(self, state: str, text: str, what: str) -> None:
+        try:
+            used = slots_in(text)
+        except ValueError:
+            self.problem(
+                state, f"'{what}' has a '{{' or '}}' that is not a slot; write slots like {{name}}"
+            )
+            return
+        for slot in used:
+            if slot not in SLOTS:
+                known = ", ".join(sorted(SLOTS))
+                self.problem(state, f"unknown slot '{{{clip(slot)}}}' in '{what}' (known: {known})")
 
     def state(self, state_id: str, raw: Any) -> State | None:
         if not isinstance(raw, dict):
-            self.problem(state_id, "must be a mapping of fields (say, expect, next, ...)")
+            self.problem(
+                state_id,
+                f"must be a mapping of fields (say, expect, next, ...), not {describe(raw)}",
+            )
             return None
         known = set(State.__dataclass_fields__) - {"id"}
         for key in raw:
             if key not in known:
-                self.problem(state_id, f"unknown field '{key}'")
+                self.problem(state_id, f"unknown field '{clip(key)}'")
         say = self.text_list(state_id, raw.get("say"), "say")
         if not say:
             self.problem(state_id, "says nothing: give 'say' one or more sentences")
-        expect = raw.get("expect", "none")
-        if expect not in EXPECTS:
-            self.problem(state_id, f"expects '{expect}'; use one of {', '.join(EXPECTS)}")
-            expect = "none"
-        on = raw.get("on") or {}
-        if not isinstance(on, dict) or not all(isinstance(v, str) for v in on.values()):
-            self.problem(state_id, "'on' must map answers to state ids")
-            on = {}
-        on = {str(k).lower(): v for k, v in on.items()}
-        options = self.options(state_id, raw.get("options"))
-        scale = raw.get("scale", [0, 10])
-        if not (
-            isinstance(scale, list)
-            and len(scale) == 2
-            and all(isinstance(n, int) for n in scale)
-            and scale[0] < scale[1]
-        ):
-            self.problem(state_id, "'scale' must be two whole numbers, low then high: [0, 10]")
-            scale = [0, 10]
-        do = raw.get("do") or []
-        if isinstance(do, str):
-            do = [do]
-        for action in do:
-            if action not in ACTIONS:
-                self.problem(
-                    state_id, f"unknown action '{action}' in 'do' (known: {', '.join(ACTIONS)})"
-                )
-        pause = raw.get("pause", DEFAULT_PAUSE[cast(Expect, expect)])
-        if not isinstance(pause, int | float) or isinstance(pause, bool) or pause <= 0:
-            self.problem(state_id, "'pause' must be a number of seconds above 0")
-            pause = DEFAULT_PAUSE[cast(Expect, expect)]
+        expect = self.expect(state_id, raw.get("expect"))
+        on = self.on(state_id, raw.get("on"))
         fields: dict[str, Any] = {}
-        for name in ("next", "skip", "save", "help", "title", "label"):
-            value = raw.get(name)
-            if value is not None and not isinstance(value, str):
-                self.problem(state_id, f"'{name}' must be text")
-            elif value is not None:
+        for name, what in (("next", "a state name"), ("skip", "a state name"), ("save", "a word")):
+            value = self.text(state_id, raw, name, what)
+            if value is not None:
                 fields[name] = value
         for name in ("help", "title", "label"):
-            if name in fields:
-                self.text_list(state_id, fields[name], name)
-        asks_safety = raw.get("asks_safety", False)
-        if not isinstance(asks_safety, bool):
-            self.problem(state_id, "'asks_safety' must be true or false")
-            asks_safety = False
-        elif asks_safety and (expect != "yes_no" or "no" not in on):
+            value = self.text(state_id, raw, name, "text")
+            if value is not None:
+                self.slots(state_id, value, name)
+                fields[name] = value
+        asks_safety = self.flag(state_id, raw, "asks_safety")
+        if asks_safety and (expect != "yes_no" or "no" not in on):
             self.problem(
                 state_id, "'asks_safety' needs 'expect: yes_no' and a state to go to on 'no'"
             )
@@ -270,87 +288,199 @@ class _Reader:
         return State(
             id=state_id,
             say=say,
-            expect=cast(Expect, expect),
+            expect=expect,
             on=on,
-            options=options,
-            scale=(scale[0], scale[1]),
-            pause=float(pause),
+            options=self.options(state_id, raw.get("options")),
+            scale=self.scale(state_id, raw.get("scale")),
+            pause=self.pause(state_id, raw.get("pause"), expect),
             simpler=self.text_list(state_id, raw.get("simpler"), "simpler"),
-            do=tuple(a for a in do if a in ACTIONS),
-            end=bool(raw.get("end", False)),
+            do=self.actions(state_id, raw.get("do")),
+            end=self.flag(state_id, raw, "end"),
             asks_safety=asks_safety,
             **fields,
         )
+
+    def expect(self, state_id: str, raw: Any) -> Expect:
+        if raw is None:
+            return "none"
+        if isinstance(raw, str) and raw in EXPECTS:
+            return raw
+        self.problem(state_id, f"expects {describe(raw)}; use one of {', '.join(EXPECTS)}")
+        return "none"
+
+    def on(self, state_id: str, raw: Any) -> dict[str, str]:
+        if raw is None:
+            return {}
+        if not isinstance(raw, dict):
+            self.problem(
+                state_id,
+                f"'on' must map answers to state names, like on: {{yes: plan, no: later}}, "
+                f"not {describe(raw)}",
+            )
+            return {}
+        found: dict[str, str] = {}
+        for answer, target in raw.items():
+            if not _is_text(answer):
+                self.problem(state_id, f"the answers in 'on' must be words, not {describe(answer)}")
+            elif not _is_text(target):
+                self.problem(
+                    state_id,
+                    f"'{clip(answer)}' in 'on' must be a state name, not {describe(target)}",
+                )
+            else:
+                found[answer.lower()] = target
+        return found
+
+    def scale(self, state_id: str, raw: Any) -> tuple[int, int]:
+        if raw is None:
+            return (0, 10)
+        if (
+            isinstance(raw, list)
+            and len(raw) == 2
+            and all(isinstance(n, int) and not isinstance(n, bool) for n in raw)
+            and raw[0] < raw[1]
+        ):
+            return (raw[0], raw[1])
+        given = "" if isinstance(raw, list) else f", not {describe(raw)}"
+        self.problem(state_id, f"'scale' must be two whole numbers, low then high: [0, 10]{given}")
+        return (0, 10)
+
+    def pause(self, state_id: str, raw: Any, expect: Expect) -> float:
+        if raw is None:
+            return DEFAULT_PAUSE[expect]
+        if isinstance(raw, int | float) and not isinstance(raw, bool) and 0 < raw < math.inf:
+            return float(raw)
+        self.problem(state_id, f"'pause' must be a number of seconds above 0, not {describe(raw)}")
+        return DEFAULT_PAUSE[expect]
+
+    def actions(self, state_id: str, raw: Any) -> tuple[Action, ...]:
+        if raw is None:
+            return ()
+        items = [raw] if isinstance(raw, str) else raw
+        known = ", ".join(ACTIONS)
+        if not isinstance(items, list):
+            self.problem(
+                state_id,
+                f"'do' must be an action or a list of actions ({known}), not {describe(raw)}",
+            )
+            return ()
+        found: list[Action] = []
+        for item in items:
+            if isinstance(item, str) and item in ACTIONS:
+                found.append(item)
+            elif isinstance(item, str):
+                self.problem(state_id, f"unknown action '{clip(item)}' in 'do' (known: {known})")
+            else:
+                self.problem(state_id, f"'do' must list actions ({known}), not {describe(item)}")
+        return tuple(found)
 
     def options(self, state_id: str, raw: Any) -> tuple[Option, ...]:
         if raw is None:
             return ()
         if not isinstance(raw, list):
-            self.problem(state_id, "'options' must be a list of {id, label, synonyms, next}")
-            return ()
-        found: list[Option] = []
-        for item in raw:
-            if not isinstance(item, dict) or not isinstance(item.get("id"), str):
-                self.problem(state_id, "each option needs an 'id' and a 'label'")
-                continue
-            synonyms = item.get("synonyms") or []
-            if not isinstance(synonyms, list) or not all(isinstance(s, str) for s in synonyms):
-                self.problem(state_id, f"option '{item['id']}': 'synonyms' must be a list of text")
-                synonyms = []
-            found.append(
-                Option(
-                    id=item["id"],
-                    label=str(item.get("label") or item["id"]),
-                    synonyms=tuple(synonyms),
-                    next=item.get("next"),
-                )
+            self.problem(
+                state_id,
+                f"'options' must be a list of {{id, label, synonyms, next}}, not {describe(raw)}",
             )
-        ids = [o.id for o in found]
+            return ()
+        found = [self.option(state_id, n, item) for n, item in enumerate(raw, start=1)]
+        ids = [o.id for o in found if o]
         for dup in sorted({i for i in ids if ids.count(i) > 1}):
-            self.problem(state_id, f"option id '{dup}' is used twice")
-        return tuple(found)
+            self.problem(state_id, f"option id '{clip(dup)}' is used twice")
+        return tuple(o for o in found if o)
+
+    def option(self, state_id: str, number: int, raw: Any) -> Option | None:
+        if not isinstance(raw, dict):
+            self.problem(
+                state_id,
+                f"option {number} must be a mapping of id, label, synonyms and next, "
+                f"not {describe(raw)}",
+            )
+            return None
+        option_id = raw.get("id")
+        if not _is_text(option_id):
+            if "id" in raw:
+                self.problem(
+                    state_id, f"'id' of option {number} must be a word, not {describe(option_id)}"
+                )
+            else:
+                self.problem(state_id, f"option {number} needs an 'id'")
+            return None
+        owner = f" of option '{clip(option_id)}'"
+        for key in raw:
+            if key not in OPTION_FIELDS:
+                self.problem(
+                    state_id, f"option '{clip(option_id)}' has an unknown field '{clip(key)}'"
+                )
+        return Option(
+            id=option_id,
+            label=self.text(state_id, raw, "label", "text", owner) or option_id,
+            synonyms=self.words(state_id, raw.get("synonyms"), f"'synonyms'{owner}"),
+            next=self.text(state_id, raw, "next", "a state name", owner),
+        )
+
+    def states(self, raw: Mapping[str, Any]) -> dict[str, State] | None:
+        given = raw.get("states")
+        if given == {}:
+            self.problem(None, "'states' is empty: give it at least one state")
+            return None
+        if not isinstance(given, dict):
+            if "states" in raw:  # else it is reported missing
+                self.problem(
+                    None, f"'states' must map state names to states, not {describe(given)}"
+                )
+            return None
+        states: dict[str, State] = {}
+        for state_id, state_raw in given.items():
+            if not _is_text(state_id):
+                self.problem(None, f"state names must be words, not {describe(state_id)}")
+                continue
+            state = self.state(state_id, state_raw)
+            if state is not None:
+                states[state.id] = state
+        return states
 
     def dialog(self, raw: Any, duplicates: list[tuple[str, int]]) -> Dialog | None:
         for key, line in duplicates:
-            self.problem(None, f"duplicate id '{key}' (line {line}); each id must be unique")
+            self.problem(None, f"duplicate id '{clip(key)}' (line {line}); each id must be unique")
         if not isinstance(raw, dict):
             self.problem(None, "must be a mapping with id, title, summary, start and states")
             return None
+        for key in raw:
+            if key not in TOP_FIELDS:
+                self.problem(None, f"unknown field '{clip(key)}'")
         for key in ("id", "title", "summary", "start", "states"):
             if key not in raw:
                 self.problem(None, f"missing '{key}'")
-        dialog_id = str(raw.get("id", self.path.stem))
-        if dialog_id != self.path.stem:
+        dialog_id = self.required_text(raw, "id", "text (the file name without .yaml)")
+        if dialog_id is not None and dialog_id != self.path.stem:
             self.problem(
                 None,
-                f"id '{dialog_id}' differs from the file name; "
-                f"rename the file to {dialog_id}.yaml or change the id",
+                f"id '{clip(dialog_id)}' differs from the file name; "
+                f"rename the file to {clip(dialog_id)}.yaml or change the id",
             )
-        states_raw = raw.get("states")
-        if not isinstance(states_raw, dict) or not states_raw:
-            self.problem(None, "'states' must map state ids to states")
+        dialog_id = dialog_id or self.path.stem
+        title = self.required_text(raw, "title", "text")
+        summary = self.required_text(raw, "summary", "text")
+        start = self.required_text(raw, "start", "a state name")
+        minutes = self.whole(raw, "minutes", 10)
+        keywords = self.words(None, raw.get("keywords"), "'keywords'")
+        involves_other = self.flag(None, raw, "involves_other")
+        sessions = self.whole(raw, "sessions", 1)
+        states = self.states(raw)
+        if states is None:
             return None
-        states: dict[str, State] = {}
-        for state_id, state_raw in states_raw.items():
-            state = self.state(str(state_id), state_raw)
-            if state is not None:
-                states[state.id] = state
-        minutes = raw.get("minutes", 10)
-        if not isinstance(minutes, int) or minutes <= 0:
-            self.problem(None, "'minutes' must be a whole number above 0")
-            minutes = 10
-        keywords = raw.get("keywords") or []
         return Dialog(
             id=dialog_id,
-            title=str(raw.get("title", dialog_id)),
-            summary=str(raw.get("summary", "")),
+            title=title or dialog_id,
+            summary=summary or "",
             minutes=minutes,
-            start=str(raw.get("start", "")),
+            start=start or "",
             states=states,
             path=self.path,
-            keywords=tuple(str(k) for k in keywords) if isinstance(keywords, list) else (),
-            involves_other=bool(raw.get("involves_other", False)),
-            sessions=int(raw.get("sessions", 1)),
+            keywords=keywords,
+            involves_other=involves_other,
+            sessions=sessions,
         )
 
 
@@ -359,11 +489,11 @@ def check_flow(dialog: Dialog, label: str) -> list[Problem]:
     problems: list[Problem] = []
     states = dialog.states
     if dialog.start not in states:
-        problems.append(Problem(label, None, f"starts at unknown state '{dialog.start}'"))
+        problems.append(Problem(label, None, f"starts at unknown state '{clip(dialog.start)}'"))
     for state in states.values():
         for target in state.targets():
             if target not in states:
-                problems.append(Problem(label, state.id, f"goes to unknown state '{target}'"))
+                problems.append(Problem(label, state.id, f"goes to unknown state '{clip(target)}'"))
         problems += [Problem(label, state.id, m) for m in _answer_problems(state)]
     reachable = _closure({dialog.start} & set(states), lambda s: states[s].targets(), states)
     for state_id in states:
@@ -400,13 +530,14 @@ def _answer_problems(state: State) -> list[str]:
                 found.append(f"does not say where '{answer}' leads (on: {{{answer}: ...}})")
         extra = set(state.on) - {"yes", "no"}
         if extra:
-            found.append(f"'on' has answers a yes/no question cannot get: {sorted(extra)}")
+            extras = clip(", ".join(sorted(extra)))
+            found.append(f"'on' has answers a yes/no question cannot get: {extras}")
     if state.expect == "choice":
         if not state.options:
             found.append("expects a choice but lists no 'options'")
         for option in state.options:
             if not option.next and option.id not in state.on and not state.next:
-                found.append(f"option '{option.id}' is not handled: give it 'next'")
+                found.append(f"option '{clip(option.id)}' is not handled: give it 'next'")
     elif state.options:
         found.append(f"has 'options' but expects '{state.expect}'; use expect: choice")
     if state.expect != "none" and not state.help:
@@ -439,10 +570,14 @@ def load_dialog(
         return None, [Problem(label, None, "no such file; check the path")]
     except OSError as error:
         return None, [Problem(label, None, f"cannot be read ({error.strerror})")]
+    except UnicodeDecodeError:
+        return None, [Problem(label, None, "is not UTF-8 text; save it as UTF-8")]
+    except RefusedYaml as error:
+        return None, [Problem(label, None, f"{error.what}; {error.todo}")]
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        reason = getattr(error, "problem", None) or str(error)
+        reason = clip(getattr(error, "problem", None) or str(error), 120)
         return None, [Problem(label, None, f"is not valid YAML{where}: {reason}")]
     dialog = reader.dialog(raw, duplicates)
     problems = reader.problems
@@ -471,7 +606,9 @@ def load_library(
             continue
         if dialog.id in dialogs:
             first = _label(dialogs[dialog.id].path)
-            problems.append(Problem(_label(file), None, f"duplicate id '{dialog.id}' ({first})"))
+            problems.append(
+                Problem(_label(file), None, f"duplicate id '{clip(dialog.id)}' ({first})")
+            )
         elif not any(not p.warning for p in found):
             dialogs[dialog.id] = dialog
     return dialogs, problems
@@ -482,9 +619,3 @@ def _label(path: Path) -> str:
         return str(path.resolve().relative_to(Path.cwd()))
     except ValueError:
         return str(path)
-
-
-_BOOL = "tag:yaml.org,2002:bool"
-_UniqueKeyLoader.add_implicit_resolver(
-    _BOOL, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
-)
