@@ -258,7 +258,7 @@ class VoiceConversation:
                     keyword = None
                     detector = Endpointer(pause=3600.0)
                     if said and said not in self.speaker.spoken_text.lower():
-                        log.debug("barge-in: %r", said)
+                        log.debug("barge-in: <%d characters>", len(said))
                         self.speaker.stop()
                         return True
         return False

@@ -15,6 +15,10 @@ Checksum policy, for each download:
 
 Plain-HTTP downloads need a pinned SHA-256, except from this machine (127.0.0.1, for mirrors and
 tests). Vosk's own `Model(lang=...)` downloads by itself, so this module never imports vosk.
+
+Limits: each network wait is bounded by `timeout`, and the whole download by `deadline` (a
+server that trickles bytes is cut off there); the archive must fit in the download limit, and
+what it unpacks to in the unpacking limit and in the free space of the disk, less a margin.
 """
 
 from __future__ import annotations
@@ -26,10 +30,12 @@ import logging
 import os
 import re
 import shutil
+import socket
 import stat
 import sys
 import tarfile
 import tempfile
+import threading
 import time
 import urllib.error
 import urllib.parse
@@ -37,10 +43,11 @@ import urllib.request
 import zipfile
 import zlib
 from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import IO
+from types import TracebackType
+from typing import IO, Any
 
 from coach.errors import CoachError
 from coach.paths import data_dir, ensure_private_dir
@@ -53,6 +60,10 @@ SOURCE_FILE = "coach-source.json"
 PARTIAL_PREFIX = ".partial-"
 MAX_DOWNLOAD_BYTES = 4 * 1024**3
 MAX_UNPACKED_BYTES = 8 * 1024**3
+DISK_MARGIN = 100_000_000
+"""Bytes of free disk space an unpacked model must leave, so the machine keeps working."""
+DOWNLOAD_DEADLINE = 30 * 60.0
+"""Longest a whole download may take, in seconds (128 MB then needs about 70 kB/s)."""
 MAX_FILES = 10_000
 CHUNK = 256 * 1024
 STALE_AFTER = 2 * 24 * 3600
@@ -151,6 +162,7 @@ def download(
     progress: bool = True,
     on_progress: ProgressHook | None = None,
     timeout: float = 30,
+    deadline: float = DOWNLOAD_DEADLINE,
     max_bytes: int = MAX_DOWNLOAD_BYTES,
     max_unpacked_bytes: int = MAX_UNPACKED_BYTES,
     max_files: int = MAX_FILES,
@@ -159,8 +171,11 @@ def download(
     """Download, verify and unpack a model into `models_dir()`; return its folder.
 
     `name_or_url` is a catalog name, or an archive URL (the name is then taken from the file
-    name); `url` gives any other name a URL. `timeout` is in seconds, per network operation.
-    The archive may be zip or tar (gzip, bzip2, xz). See the module docstring for checksums.
+    name); `url` gives any other name a URL. `timeout` is in seconds, per network operation;
+    `deadline` is in seconds too, for the whole download (checksum file and archive), however
+    slowly the bytes come. The archive may be zip or tar (gzip, bzip2, xz); it may unpack to
+    `max_unpacked_bytes` at most, and to no more than the disk's free space less DISK_MARGIN.
+    See the module docstring for checksums.
     """
     name, url, pinned, language = _resolve(name_or_url, url, sha256, language, catalog)
     root = models_dir()
@@ -172,12 +187,15 @@ def download(
             f"To reinstall it, run `coach models remove {name}` first.",
         )
     try:
-        expected, checked_by = _expected_digest(url, pinned, trust, timeout)
         work = Path(tempfile.mkdtemp(prefix=f"{PARTIAL_PREFIX}{name}-", dir=root))
         try:
             archive = work / "archive"
             show = progress and sys.stderr.isatty()
-            digest = _fetch(url, archive, max_bytes, timeout, show, on_progress, expected, name)
+            with _Watchdog(deadline, _too_slow(name, url, deadline, final)) as watchdog:
+                expected, checked_by = _expected_digest(url, pinned, trust, timeout, watchdog)
+                digest = _fetch(
+                    url, archive, max_bytes, timeout, show, on_progress, expected, name, watchdog
+                )
             if expected is not None and digest != expected:
                 raise CoachError(
                     f"The download of {name} is not the expected file: its SHA-256 is {digest}, "
@@ -185,7 +203,7 @@ def download(
                     "Try again; if it happens again, the server's file has changed.",
                 )
             unpacked = work / "unpacked"
-            _unpack(archive, unpacked, max_unpacked_bytes, max_files)
+            _unpack(archive, unpacked, _budget(root, max_unpacked_bytes, max_files, name))
             archive.unlink()
             folder = _model_root(unpacked, url)
             source = {"name": name, "url": url, "sha256": digest, "checksum": checked_by}
@@ -218,6 +236,121 @@ def download(
 
 class _Unreachable(Exception):
     """The server could not be reached at all."""
+
+
+class _Expired(Exception):
+    """The download's deadline passed."""
+
+
+class _Watchdog:
+    """Cuts off every connection of a download when its deadline passes.
+
+    A socket timeout only bounds each wait for bytes, and a server that sends one byte now and
+    then never lets it pass. So a timer shuts the sockets down at the deadline: a read blocked
+    in them returns at once, and the download ends with `error` (raised on leaving the block,
+    whatever the cut-off read raised). Use `open` for each request, and `check` after reads.
+    """
+
+    def __init__(self, seconds: float, error: CoachError) -> None:
+        self.error = error
+        self.expired = threading.Event()
+        self._lock = threading.Lock()
+        self._connections: list[http.client.HTTPConnection] = []
+        self._sockets: list[socket.socket] = []
+        """Connected sockets: urllib drops a connection's socket once the headers are in."""
+        self._timer = threading.Timer(max(0.0, seconds), self._expire)
+        self._timer.daemon = True
+        self._opener = urllib.request.build_opener(
+            _WatchedHTTPHandler(self), _WatchedHTTPSHandler(self)
+        )
+
+    def __enter__(self) -> _Watchdog:
+        self._timer.start()
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self._timer.cancel()
+        with self._lock:
+            self._connections.clear()
+            self._sockets.clear()
+        if isinstance(error, Exception) and self.expired.is_set():
+            raise self.error from None
+
+    def open(self, request: urllib.request.Request, timeout: float) -> Any:
+        """urlopen, with the connections it makes watched."""
+        self.check()
+        return self._opener.open(request, timeout=timeout)
+
+    def check(self) -> None:
+        """Raise if the deadline has passed."""
+        if self.expired.is_set():
+            raise _Expired
+
+    def connection(self, http_class: Any) -> Any:
+        """`http_class` (an HTTPConnection class), making connections this watchdog watches."""
+
+        def make(*args: Any, **kwargs: Any) -> http.client.HTTPConnection:
+            connection: http.client.HTTPConnection = http_class(*args, **kwargs)
+            connect = connection.connect
+
+            def watched_connect() -> None:
+                try:
+                    connect()
+                finally:
+                    self._watch(connection.sock)
+
+            connection.connect = watched_connect  # type: ignore[method-assign]
+            with self._lock:
+                self._connections.append(connection)  # while it connects
+            return connection
+
+        return make
+
+    def _watch(self, sock: socket.socket | None) -> None:
+        if sock is not None:
+            with self._lock:
+                self._sockets.append(sock)
+                if self.expired.is_set():
+                    _cut(sock)
+
+    def _expire(self) -> None:
+        with self._lock:
+            self.expired.set()
+            for connection in self._connections:
+                _cut(connection.sock)
+            for sock in self._sockets:
+                _cut(sock)
+
+
+def _cut(sock: socket.socket | None) -> None:
+    """Shut a socket down, waking any read blocked in it (safe from any thread)."""
+    if sock is not None:
+        # The plain socket's shutdown, even under TLS: it leaves the TLS state alone.
+        with suppress(OSError):
+            socket.socket.shutdown(sock, socket.SHUT_RDWR)
+
+
+class _WatchedHTTPHandler(urllib.request.HTTPHandler):
+    def __init__(self, watchdog: _Watchdog) -> None:
+        super().__init__()
+        self.watchdog = watchdog
+
+    def do_open(self, http_class: Any, req: Any, **http_conn_args: Any) -> Any:
+        return super().do_open(self.watchdog.connection(http_class), req, **http_conn_args)
+
+
+class _WatchedHTTPSHandler(urllib.request.HTTPSHandler):
+    def __init__(self, watchdog: _Watchdog) -> None:
+        super().__init__()
+        self.watchdog = watchdog
+
+    def do_open(self, http_class: Any, req: Any, **http_conn_args: Any) -> Any:
+        return super().do_open(self.watchdog.connection(http_class), req, **http_conn_args)
 
 
 def _resolve(
@@ -265,7 +398,7 @@ def _secure(url: str) -> bool:
 
 
 def _expected_digest(
-    url: str, pinned: str | None, trust: bool, timeout: float
+    url: str, pinned: str | None, trust: bool, timeout: float, watchdog: _Watchdog
 ) -> tuple[str | None, str]:
     """The SHA-256 to compare the download with, and how it is known."""
     if pinned is not None:
@@ -276,7 +409,7 @@ def _expected_digest(
             "show that it arrived unaltered.",
             "Give its SHA-256 with --sha256 HEX, or use an https:// URL.",
         )
-    published = _published_digest(url + ".sha256", timeout)
+    published = _published_digest(url + ".sha256", timeout, watchdog)
     if published is not None:
         return published, "published"
     if trust:
@@ -289,12 +422,13 @@ def _expected_digest(
     )
 
 
-def _published_digest(url: str, timeout: float) -> str | None:
+def _published_digest(url: str, timeout: float, watchdog: _Watchdog) -> str | None:
     """The digest in a `.sha256` file beside the archive (as `sha256sum` writes), if any."""
     request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT})
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
+        with watchdog.open(request, timeout) as response:
             text = response.read(4096).decode("ascii", "replace")
+            watchdog.check()
             if not _secure(response.geturl()):
                 return None  # redirected to plain HTTP: worth nothing
     except urllib.error.HTTPError as error:
@@ -317,11 +451,12 @@ def _fetch(
     on_progress: ProgressHook | None,
     expected: str | None,
     label: str,
+    watchdog: _Watchdog,
 ) -> str:
     """Stream `url` into `dest` within `max_bytes`; return the SHA-256 of what arrived."""
     request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT})
     try:
-        response = urllib.request.urlopen(request, timeout=timeout)
+        response = watchdog.open(request, timeout)
     except urllib.error.HTTPError as error:
         error.close()
         raise CoachError(
@@ -351,10 +486,12 @@ def _fetch(
         done = 0
         with dest.open("wb") as out, _progress_bar(show, total, label) as advance:
             while True:
-                try:
-                    chunk = response.read(CHUNK)
+                try:  # read1: what has come, not a whole CHUNK (which a trickle takes ages to fill)
+                    chunk = response.read1(CHUNK)
                 except (OSError, http.client.HTTPException) as error:
+                    watchdog.check()
                     raise _interrupted(url, done, total, str(error)) from error
+                watchdog.check()
                 if not chunk:
                     break
                 done += len(chunk)
@@ -394,12 +531,36 @@ def _progress_bar(show: bool, total: int | None, label: str) -> Iterator[Callabl
 
 @dataclass
 class _Budget:
-    """Limits against archive bombs, counted on the bytes actually written."""
+    """Limits against archive bombs and full disks, on the sizes declared and those written."""
 
     max_bytes: int
     max_files: int
+    label: str = "the model"
+    disk: Path | None = None
+    """The folder whose disk sets `max_bytes` (its free space less DISK_MARGIN), if it does."""
+    free: int = 0
+    """The free space on that disk, in bytes."""
     written: int = 0
     files: int = 0
+
+    def refuse(self, need: int | None = None) -> CoachError:
+        """The error for an archive that unpacks to `need` bytes (None: more than the limit)."""
+        if self.disk is not None:
+            needs = _size(need) if need is not None else f"more than {_size(self.max_bytes)}"
+            return CoachError(
+                f"Unpacking {self.label} needs {needs} of disk space, and {self.disk} has "
+                f"{_size(self.free)} free, of which {_size(DISK_MARGIN)} must stay free. "
+                "Nothing was installed.",
+                "Free some space, or set COACH_HOME to a folder on a larger disk.",
+            )
+        return CoachError(
+            f"The archive unpacks to more than {_size(self.max_bytes)}, the limit.",
+            "Nothing was installed. Check that the URL points to a Vosk model.",
+        )
+
+    def fits(self, size: int) -> bool:
+        """Whether `size` more bytes (as an archive declares them) are within the limit."""
+        return self.written + size <= self.max_bytes
 
     def count(self) -> None:
         self.files += 1
@@ -411,20 +572,31 @@ class _Budget:
 
     def add(self, n: int) -> None:
         self.written += n
-        if self.written > self.max_bytes:
-            raise CoachError(
-                f"The archive unpacks to more than {_size(self.max_bytes)}, the limit.",
-                "Nothing was installed. Check that the URL points to a Vosk model.",
-            )
+        if self.written > self.max_bytes:  # more than the archive declared
+            raise self.refuse()
 
 
-def _unpack(archive: Path, dest: Path, max_bytes: int, max_files: int) -> None:
-    """Unpack plain files and folders only; refuse links, special files and escaping paths."""
+def _budget(folder: Path, max_bytes: int, max_files: int, label: str) -> _Budget:
+    """What may be unpacked into `folder`: `max_bytes`, or less if its disk has less room."""
+    free = shutil.disk_usage(folder).free
+    room = max(0, free - DISK_MARGIN)
+    if room < max_bytes:
+        return _Budget(room, max_files, label, disk=folder, free=free)
+    return _Budget(max_bytes, max_files, label)
+
+
+def _unpack(archive: Path, dest: Path, budget: _Budget) -> None:
+    """Unpack plain files and folders only; refuse links, special files and escaping paths.
+
+    An archive that declares more than `budget` allows is refused before anything is written.
+    """
     dest.mkdir()
-    budget = _Budget(max_bytes, max_files)
     try:
         if zipfile.is_zipfile(archive):
             with zipfile.ZipFile(archive) as zipped:
+                declared = sum(info.file_size for info in zipped.infolist() if not info.is_dir())
+                if not budget.fits(declared):
+                    raise budget.refuse(declared)
                 for info in zipped.infolist():
                     budget.count()
                     if stat.S_ISLNK(info.external_attr >> 16):
@@ -448,6 +620,8 @@ def _unpack(archive: Path, dest: Path, max_bytes: int, max_files: int) -> None:
                     extracted = tarred.extractfile(member) if member.isfile() else None
                     if extracted is None:
                         raise _unsafe(member.name, "is a device or other special file")
+                    if not budget.fits(member.size):  # the whole archive's size, to say
+                        raise budget.refuse(sum(m.size for m in tarred if m.isfile()))
                     with extracted:
                         _copy(extracted, target, budget)
         else:
@@ -547,6 +721,15 @@ def _offline(name: str, url: str, reason: str, final: Path) -> CoachError:
         f"On a computer with internet, download {url}, unpack it, and move the folder that "
         f"holds am/ and conf/ to {final}; or run this again once online. Meanwhile PocketSphinx, "
         "the default engine, works without any download.",
+    )
+
+
+def _too_slow(name: str, url: str, deadline: float, final: Path) -> CoachError:
+    took = f"{deadline:g} s" if deadline < 120 else f"{deadline / 60:g} minutes"
+    return CoachError(
+        f"The download of {name} took longer than {took} and was stopped. Nothing was installed.",
+        f"Try again on a faster connection, or download {url} on another computer, unpack it, "
+        f"and move the folder that holds am/ and conf/ to {final}.",
     )
 
 

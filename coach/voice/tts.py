@@ -3,21 +3,28 @@
 Rendering sentence by sentence lets the coach start talking as soon as the first sentence is
 ready, and stop at once when the person starts to speak. pyttsx3 is imported only when a
 sentence is first rendered with it; on Linux the espeak-ng program renders (see Pyttsx3Voice).
+
+A sentence can recap the person's own answers, so it leaves no trace: the espeak-ng program
+hands its audio over a pipe, pyttsx3's file is removed with its folder as soon as it is read
+(and a folder left by a killed process is removed by the next one that speaks), and logs give
+a sentence's length, never its words.
 """
 
 from __future__ import annotations
 
 import atexit
 import importlib
+import io
 import logging
+import os
 import re
 import shutil
+import stat
 import subprocess
 import sys
 import tempfile
 import threading
 import time
-import uuid
 import wave
 from pathlib import Path
 from typing import Any, Protocol
@@ -52,15 +59,30 @@ class Voice(Protocol):
         ...
 
 
-def read_wav(path: Path) -> AudioBlock:
-    """A WAV file's PCM with the format its header gives."""
-    with wave.open(str(path), "rb") as wav:
+def read_wav(source: Path | bytes) -> AudioBlock:
+    """The PCM of a WAV file (or of WAV bytes) with the format its header gives.
+
+    Streamed WAV (`espeak-ng --stdout`) gives no real length in its header: the audio then
+    runs to the end of the bytes.
+    """
+    with wave.open(io.BytesIO(source) if isinstance(source, bytes) else str(source), "rb") as wav:
         fmt = AudioFormat(wav.getframerate(), wav.getsampwidth(), wav.getnchannels())
-        return AudioBlock(wav.readframes(wav.getnframes()), fmt)
+        pcm = wav.readframes(wav.getnframes())
+    frame = fmt.width * fmt.channels
+    return AudioBlock(pcm[: len(pcm) // frame * frame], fmt)
+
+
+def describe(text: str) -> str:
+    """What a log may say of something spoken or heard: its length, never its words."""
+    return f"<{len(text)} characters>"
 
 
 class EspeakNgVoice:
-    """Renders with the espeak-ng program (`espeak-ng -w`): slower to start, never hangs."""
+    """Renders with the espeak-ng program: slower to start, never hangs, writes no file.
+
+    The text goes in through stdin and the audio comes back through stdout (`--stdout`), so
+    no sentence is ever on disk, even if the process is killed mid-sentence.
+    """
 
     def __init__(self, voice_id: str | None = None, timeout: float = 20.0) -> None:
         self.voice_id = voice_id or "en"
@@ -74,25 +96,27 @@ class EspeakNgVoice:
                 "The espeak-ng speech synthesiser is not installed.",
                 "Install it: sudo apt-get install espeak-ng",
             )
-        with tempfile.TemporaryDirectory(prefix="coach-tts-") as folder:
-            path = Path(folder) / "sentence.wav"
-            command = [program, "-v", self.voice_id, "-s", str(words_per_minute(rate))]
-            try:  # the text goes through stdin, so a sentence can never look like an option
-                subprocess.run(
-                    [*command, "-w", str(path), "--stdin"],
-                    input=text.encode(),
-                    capture_output=True,
-                    timeout=self.timeout,
-                    check=True,
-                )
-            except subprocess.CalledProcessError as error:
-                raise TtsUnavailable(
-                    f"espeak-ng failed: {error.stderr.decode(errors='replace').strip()}",
-                    "Check the voice name (espeak-ng --voices).",
-                ) from error
-            except subprocess.TimeoutExpired as error:
-                raise TtsUnavailable(f"espeak-ng took over {self.timeout:.0f} s.") from error
-            return read_wav(path)
+        _remove_leftovers()
+        command = [program, "-v", self.voice_id, "-s", str(words_per_minute(rate))]
+        try:  # the text goes through stdin, so a sentence can never look like an option
+            done = subprocess.run(
+                [*command, "--stdout", "--stdin"],
+                input=text.encode(),
+                capture_output=True,
+                timeout=self.timeout,
+                check=True,
+            )
+        except subprocess.CalledProcessError as error:
+            raise TtsUnavailable(
+                f"espeak-ng failed: {error.stderr.decode(errors='replace').strip()}",
+                "Check the voice name (espeak-ng --voices).",
+            ) from error
+        except subprocess.TimeoutExpired as error:
+            raise TtsUnavailable(f"espeak-ng took over {self.timeout:.0f} s.") from error
+        try:
+            return read_wav(done.stdout)
+        except (wave.Error, EOFError) as error:
+            raise TtsUnavailable(f"espeak-ng gave no audio ({error}).") from error
 
 
 # pyttsx3 keeps one engine per driver and espeak-ng is a single instance per process, with
@@ -105,7 +129,13 @@ _ERRORS: list[BaseException] = []
 _FINISHED: list[bool] = []
 _BROKEN = False
 _SETTINGS: tuple[str, int] | None = None
-_FOLDER: Path | None = None
+_WORKER: threading.Thread | None = None
+"""The thread of the last runAndWait, which may outlive its timeout."""
+_CLEANED = False
+TEMP_PREFIX = "coach-tts-"
+"""Folders for pyttsx3's files are called coach-tts-PID-RANDOM, PID the process's id."""
+STALE_AFTER = 24 * 3600
+"""Seconds after which any coach-tts- folder is a leftover, whatever its process."""
 
 
 def _quiet(*args: object, **kwargs: object) -> None:
@@ -126,6 +156,10 @@ def _espeak_driver(engine: Any) -> Any:
     return driver if type(driver).__module__.endswith(".espeak") else None
 
 
+class _StillRunning(RuntimeError):
+    """pyttsx3 or espeak-ng did not finish in time and may still write the sentence's file."""
+
+
 def _wait_until_idle(timeout: float) -> None:
     """Wait for espeak-ng's own thread to finish the last sentence.
 
@@ -142,7 +176,7 @@ def _wait_until_idle(timeout: float) -> None:
     deadline = time.monotonic() + timeout
     while espeak.IsPlaying():
         if time.monotonic() > deadline:
-            raise RuntimeError(f"espeak-ng stayed busy for {timeout:.0f} s")
+            raise _StillRunning(f"espeak-ng stayed busy for {timeout:.0f} s")
         time.sleep(0.002)
     driver._stopping = False
 
@@ -169,17 +203,46 @@ def _engine() -> Any:
     return _ENGINE
 
 
-def _folder() -> Path:
-    """A private folder for rendered sentences, removed when the program ends.
+def _alive(pid: int) -> bool:
+    if os.name != "posix":  # os.kill(pid, 0) would end the process on Windows
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # another user's: alive
+        return True
+    return True
 
-    One per process rather than one per sentence: a runAndWait abandoned after its timeout
-    may still write its file later, and must find its folder.
+
+def _remove_leftovers() -> None:
+    """Once per process: remove the temp folders of coach processes that died mid-sentence.
+
+    A folder is a leftover when its process is gone, or (for any, and for those of earlier
+    versions, which named no process) when it is over a day old. Only this user's folders,
+    and only real folders (not links), are touched.
     """
-    global _FOLDER
-    if _FOLDER is None:
-        _FOLDER = Path(tempfile.mkdtemp(prefix="coach-tts-"))
-        atexit.register(shutil.rmtree, _FOLDER, ignore_errors=True)
-    return _FOLDER
+    global _CLEANED
+    if _CLEANED:
+        return
+    _CLEANED = True
+    root = Path(tempfile.gettempdir())
+    try:
+        entries = list(root.glob(f"{TEMP_PREFIX}*"))
+    except OSError:
+        return
+    for folder in entries:
+        try:
+            info = folder.lstat()
+            mine = os.name != "posix" or info.st_uid == os.getuid()
+            if not stat.S_ISDIR(info.st_mode) or not mine:
+                continue
+            pid, _, rest = folder.name.removeprefix(TEMP_PREFIX).partition("-")
+            dead = pid.isdigit() and rest != "" and int(pid) != os.getpid() and not _alive(int(pid))
+            if dead or time.time() - info.st_mtime > STALE_AFTER:
+                shutil.rmtree(folder, ignore_errors=True)
+        except OSError:
+            continue
 
 
 class Pyttsx3Voice:
@@ -217,19 +280,32 @@ class Pyttsx3Voice:
             return AudioBlock(b"", AudioFormat(22050))
         with _LOCK:
             if self.uses_pyttsx3 and not _BROKEN:
-                for attempt in (1, 2):  # a second try, in case of a race not yet known
-                    path = _folder() / f"{uuid.uuid4().hex}.wav"
-                    try:
-                        self._render_pyttsx3(text, words_per_minute(rate), path)
-                        return read_wav(path)
-                    except (ImportError, OSError, RuntimeError, EOFError, wave.Error) as error:
-                        if attempt == 1 and not isinstance(error, ImportError):
-                            log.info("pyttsx3 failed (%s); trying again", error)
-                            continue
-                        log.warning("pyttsx3 failed (%s); using the espeak-ng program", error)
-                        _BROKEN = True
-                    finally:
-                        path.unlink(missing_ok=True)
+                _remove_leftovers()
+                # One folder per sentence, removed once it is read. If pyttsx3 is still at
+                # work (a runAndWait abandoned after its timeout), it may write its file later:
+                # the folder then stays until the program ends, so that the file goes with it.
+                folder = Path(tempfile.mkdtemp(prefix=f"{TEMP_PREFIX}{os.getpid()}-"))
+                late = False
+                try:
+                    for attempt in (1, 2):  # a second try, in case of a race not yet known
+                        path = folder / f"{attempt}.wav"
+                        try:
+                            self._render_pyttsx3(text, words_per_minute(rate), path)
+                            return read_wav(path)
+                        except (ImportError, OSError, RuntimeError, EOFError, wave.Error) as error:
+                            late = late or isinstance(error, _StillRunning)
+                            if attempt == 1 and not isinstance(error, ImportError):
+                                log.info("pyttsx3 failed (%s); trying again", error)
+                                continue
+                            log.warning("pyttsx3 failed (%s); using the espeak-ng program", error)
+                            _BROKEN = True
+                        finally:
+                            path.unlink(missing_ok=True)
+                finally:
+                    if late or (_WORKER is not None and _WORKER.is_alive()):
+                        atexit.register(shutil.rmtree, folder, ignore_errors=True)
+                    else:
+                        shutil.rmtree(folder, ignore_errors=True)
         return self._fallback.render(text, rate)
 
     def _render_pyttsx3(self, text: str, wpm: int, path: Path) -> None:
@@ -247,6 +323,7 @@ class Pyttsx3Voice:
         self._run_once(engine, text, wpm, path)
 
     def _run_once(self, engine: Any, text: str, wpm: int, path: Path, voice: str = "") -> None:
+        global _WORKER
         _wait_until_idle(self.timeout)
         _ERRORS.clear()
         _FINISHED.clear()
@@ -262,11 +339,11 @@ class Pyttsx3Voice:
             except BaseException as error:  # handed to the caller's thread
                 failure.append(error)
 
-        worker = threading.Thread(target=run, name="coach-pyttsx3", daemon=True)
+        _WORKER = worker = threading.Thread(target=run, name="coach-pyttsx3", daemon=True)
         worker.start()
         worker.join(self.timeout)
         if worker.is_alive():
-            raise RuntimeError(f"runAndWait did not return within {self.timeout:.0f} s")
+            raise _StillRunning(f"runAndWait did not return within {self.timeout:.0f} s")
         _wait_until_idle(self.timeout)
         driver = _espeak_driver(engine)
         if driver is not None:
@@ -340,7 +417,7 @@ class Speech:
             try:
                 block = self.voice.render(sentence, rate)
             except Exception as error:  # raised again by wait()
-                log.error("could not render %r: %s", sentence, error)
+                log.error("could not render a sentence (%s): %s", describe(sentence), error)
                 self._error = error
                 return
             with self._lock:

@@ -3,6 +3,12 @@
 from __future__ import annotations
 
 import json
+import logging
+import os
+import re
+import subprocess
+import sys
+import tempfile
 import wave
 from pathlib import Path
 
@@ -13,7 +19,7 @@ from coach.voice.asr import PocketSphinxRecogniser
 from coach.voice.format import SPEECH, AudioBlock, AudioFormat
 from coach.voice.hear import hear_file, parse_expect
 from coach.voice.wavfile import pad, read_wav, resample, to_speech_format, write_wav
-from tests.voice.conftest import Speak
+from tests.voice.conftest import REPO, Speak
 
 
 @pytest.mark.parametrize(
@@ -115,3 +121,51 @@ def test_write_then_read_and_convert(tmp_path: Path, fsdd: Path) -> None:
     assert speech.seconds == pytest.approx(padded.seconds, abs=0.001)
     write_wav(tmp_path / "out.wav", speech)
     assert read_wav(tmp_path / "out.wav") == speech
+
+
+@pytest.fixture
+def temp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A fresh, empty temp folder that this process and its children use."""
+    folder = tmp_path / "tmp"
+    folder.mkdir()
+    monkeypatch.setenv("TMPDIR", str(folder))
+    monkeypatch.setattr(tempfile, "tempdir", str(folder))
+    return folder
+
+
+def test_hearing_a_file_leaves_nothing_in_the_temp_folder(
+    sphinx: PocketSphinxRecogniser, speak: Speak, temp: Path, tmp_path: Path
+) -> None:
+    assert hear_file(speak("yes"), "yes_no", sphinx)["intent"] == "yes"
+    assert hear_file(speak("my partner listens to me"), "free", sphinx)["intent"] == "free"
+    broken = tmp_path / "broken.wav"
+    broken.write_bytes(b"RIFF\x00\x00\x00\x00WAVEfmt ")
+    with pytest.raises(CoachError):
+        hear_file(broken, "yes_no", sphinx)
+    assert list(temp.iterdir()) == []
+
+
+@pytest.mark.parametrize("spec", ["yes_no", "free", "choice:tea,coffee"])
+def test_coach_hear_leaves_nothing_in_the_temp_folder(speak: Speak, temp: Path, spec: str) -> None:
+    # The whole command, as an evaluation runs it: engines loaded, file heard, result printed.
+    result = subprocess.run(
+        [sys.executable, "-m", "coach", "hear", str(speak("coffee please")), "--expect", spec],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        env={**os.environ, "TMPDIR": str(temp)},
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["intent"] in ("choice", "free", "none", "no", "yes")
+    assert list(temp.iterdir()) == []
+
+
+def test_hearing_logs_none_of_the_words(
+    sphinx: PocketSphinxRecogniser, speak: Speak, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    result = hear_file(speak("my sister never calls me back"), "free", sphinx)
+    assert {"sister", "calls"} & set(result["text"].split()), result
+    for record in caplog.records:
+        assert not re.search(r"\b(sister|never|calls|back)\b", record.getMessage())

@@ -11,6 +11,7 @@ import stat
 import sys
 import tarfile
 import threading
+import time
 import urllib.request
 import zipfile
 from collections.abc import Iterator
@@ -72,6 +73,8 @@ class Route:
     send_length: bool = True
     cut_at: int | None = None
     """Close the connection after this many bytes of the body."""
+    trickle: str | None = None
+    """"headers" or "body": send that part one byte at a time, slowly (for up to 30 s)."""
 
 
 @dataclass
@@ -97,12 +100,32 @@ class Handler(BaseHTTPRequestHandler):
         if route is None:
             self.send_error(404)
             return
+        if route.trickle is not None:
+            self.trickle(route)
+            return
         self.send_response(route.status)
         if route.send_length:
             self.send_header("Content-Length", str(len(route.body)))
         self.end_headers()
         self.wfile.write(route.body[: route.cut_at])
         self.close_connection = True
+
+    def trickle(self, route: Route) -> None:
+        """A byte every 50 ms, as a stalled mirror sends: never silent long enough to time out."""
+        head = f"HTTP/1.1 200 OK\r\nContent-Length: {len(route.body)}\r\n\r\n".encode()
+        if route.trickle == "headers":
+            head = b"HTTP/1.1 200 OK\r\n" + b"X-Slow: " + b"." * 10_000 + b"\r\n\r\n"
+        fast, slow = (b"", head) if route.trickle == "headers" else (head, route.body)
+        self.close_connection = True
+        try:
+            self.wfile.write(fast)
+            self.wfile.flush()
+            for index in range(min(len(slow), 600)):  # 30 s at most, then it hangs up
+                self.wfile.write(slow[index : index + 1])
+                self.wfile.flush()
+                time.sleep(0.05)
+        except OSError:  # the client hung up, as it should
+            return
 
     def log_message(self, format: str, *args: object) -> None:
         pass
@@ -329,6 +352,62 @@ def test_ctrl_c_mid_download_leaves_nothing(home: Path, server: Server) -> None:
     with pytest.raises(KeyboardInterrupt):
         models.download("tiny", sha(archive), url=url, on_progress=interrupt)
     assert models.list_models() == [] and leftovers(home) == []
+
+
+@pytest.mark.parametrize("part", ["body", "headers", "checksum"])
+def test_a_trickling_download_is_stopped_at_the_deadline(
+    home: Path, server: Server, part: str
+) -> None:
+    archive = zip_archive(MODEL_FILES)
+    if part == "checksum":  # the published .sha256 file trickles in, before the archive
+        url = server.serve("/slow.zip", archive)
+        server.serve("/slow.zip.sha256", f"{sha(archive)}  slow.zip\n".encode(), trickle="body")
+        pinned = None
+    else:
+        url = server.serve("/slow.zip", archive, trickle=part)
+        pinned = sha(archive)
+    with pytest.raises(CoachError) as error:
+        models.download("slow", pinned, url=url, deadline=1.5)
+    assert "took longer than 1.5 s and was stopped" in error.value.what
+    assert "Nothing was installed" in error.value.what
+    assert "faster connection" in error.value.todo and url in error.value.todo
+    assert models.list_models() == [] and leftovers(home) == []
+
+
+def test_the_download_deadline_is_generous_by_default() -> None:
+    import inspect
+
+    deadline = inspect.signature(models.download).parameters["deadline"].default
+    assert deadline >= 30 * 60
+
+
+def archive_of(kind: str, files: dict[str, bytes]) -> bytes:
+    return zip_archive(files) if kind == "zip" else tar_archive(files)
+
+
+@pytest.mark.parametrize("kind", ["zip", "tar"])
+def test_an_archive_larger_than_the_free_disk_space_is_refused(
+    home: Path, server: Server, monkeypatch: pytest.MonkeyPatch, kind: str
+) -> None:
+    files = {**MODEL_FILES, "graph/zeros.fst": bytes(20_000_000)}
+    archive = archive_of(kind, files)
+    assert len(archive) < 1_000_000  # so the download itself fits
+    url = server.serve(f"/m.{kind}", archive)
+    real = models.shutil.disk_usage
+
+    def nearly_full(path: str | os.PathLike[str]) -> object:  # the disk: 20 MB free
+        return real(path)._replace(free=20_000_000)
+
+    monkeypatch.setattr(models.shutil, "disk_usage", nearly_full)
+    with pytest.raises(CoachError) as error:
+        models.download("big", sha(archive), url=url)
+    need = sum(map(len, files.values()))
+    assert f"{need / 1e6:.1f} MB of disk space" in error.value.what
+    assert "20.0 MB free" in error.value.what and "Nothing was installed" in error.value.what
+    assert "Free some space" in error.value.todo
+    assert models.list_models() == [] and leftovers(home) == []
+    monkeypatch.setattr(models.shutil, "disk_usage", real)
+    assert models.download("big", sha(archive), url=url) == home / "models" / "big"
 
 
 def test_unreachable_server_explains_offline_use(home: Path) -> None:
