@@ -268,8 +268,21 @@ def replay_command(
     speech_out: Path | None = None,
 ) -> int:
     script = load_script(path)
+    if speech_out is not None:
+        _check_folder(speech_out)
     run_script(script, sys.stdout, as_json, seed, transcripts=transcripts, speech_out=speech_out)
     return 0
+
+
+def _check_folder(folder: Path) -> None:
+    """--speech-out must name a folder that exists or can be made, before the session starts."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise CoachError(
+            f"Cannot use {clip(str(folder), 200)} for --speech-out ({error.strerror}).",
+            "Give a folder (it is made if missing) for the spoken lines' WAV files.",
+        ) from None
 
 
 def audio_recogniser(engine: str = "auto") -> Callable[[Path, Ask | None], tuple[str, float]]:

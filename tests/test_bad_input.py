@@ -87,3 +87,12 @@ def test_export_does_not_write_or_change_modes_through_a_link(tmp_path: Path) ->
     assert "link" in result.stderr
     assert target.read_text() == "someone else's file\n"
     assert target.stat().st_mode & 0o777 == 0o644
+
+
+def test_speech_out_that_is_not_a_folder_is_refused_before_the_session(tmp_path: Path) -> None:
+    script = tmp_path / "s.yaml"
+    script.write_text('turns: ["yes"]\n')
+    result = run_coach("replay", str(script), "--speech-out", "/dev/null", home=tmp_path / "h")
+    assert result.returncode == 2, result.stderr
+    assert "--speech-out" in result.stderr and "went wrong" not in result.stderr
+    assert result.stdout == ""
