@@ -10,6 +10,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -275,3 +276,60 @@ def test_doctor_tells_the_journal_is_whole_protected_and_who_holds_it(tmp_path: 
     line = next(x for x in doctor.stdout.splitlines() if "Journal" in x)
     assert line.startswith("ok"), line
     assert "protected by a passphrase" in line and "in use by a session, process" in line
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path) -> Iterator[Path]:
+    """A real 2 MB file system of its own (tmpfs), to fill up or make read-only; needs root."""
+    mount = tmp_path / "disk"
+    mount.mkdir()
+    made = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=2m,mode=0700", "tmpfs", str(mount)],
+        capture_output=True,
+    )
+    if made.returncode != 0:
+        pytest.skip("cannot mount a small file system here (needs root)")
+    try:
+        yield mount
+    finally:
+        subprocess.run(["umount", "-l", str(mount)], check=False)
+
+
+def fill(disk: Path) -> None:
+    with open(disk / "filler", "wb") as filler:
+        try:
+            while True:
+                filler.write(b"\0" * 65536)
+                filler.flush()
+        except OSError:
+            pass
+
+
+def test_a_full_disk_still_shows_and_exports_the_journal(tmp_path: Path, small_disk: Path) -> None:
+    home = small_disk / "home"
+    assert replay(home, tmp_path).returncode == 0
+    fill(small_disk)
+    shown = run_coach("journal", "show", home=home)
+    assert shown.returncode == 0 and SECRET in shown.stdout, shown.stderr
+    out = tmp_path / "export.json"
+    exported = run_coach("journal", "export", "--format", "json", "--out", str(out), home=home)
+    assert exported.returncode == 0, exported.stderr
+    assert SECRET in out.read_text()
+    session = replay(home, tmp_path)
+    assert session.returncode == 2 and "full" in session.stderr, session.stderr
+
+
+def test_a_read_only_data_folder_is_refused_first_and_still_readable(
+    tmp_path: Path, small_disk: Path
+) -> None:
+    home = small_disk / "home"
+    assert replay(home, tmp_path).returncode == 0
+    (home / "journal.lock").unlink(missing_ok=True)  # as a journal copied from elsewhere
+    remount = ["mount", "-o", "remount,ro", str(small_disk)]
+    subprocess.run(remount, check=True, capture_output=True)
+    result = run_coach("--text", home=home, stdin="yes\nSam\n")
+    assert result.returncode == 2, result.stderr
+    assert "alright for me to keep" not in result.stdout and "Welcome back" not in result.stdout
+    assert "saved" not in result.stderr and "COACH_HOME" in result.stderr
+    shown = run_coach("journal", "show", home=home)
+    assert shown.returncode == 0 and SECRET in shown.stdout, shown.stderr
