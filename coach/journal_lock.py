@@ -65,7 +65,9 @@ class JournalLock:
         self._fd = fd
 
     def release(self) -> None:
+        """Let go, leaving the file empty: when nobody holds it, it says nothing of anyone."""
         if self._fd is not None:
+            os.ftruncate(self._fd, 0)
             os.close(self._fd)
             self._fd = None
 

@@ -333,3 +333,10 @@ def test_a_read_only_data_folder_is_refused_first_and_still_readable(
     assert "saved" not in result.stderr and "COACH_HOME" in result.stderr
     shown = run_coach("journal", "show", home=home)
     assert shown.returncode == 0 and SECRET in shown.stdout, shown.stderr
+
+
+def test_the_lock_file_says_nothing_once_the_session_is_over(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    declined = run_coach("--text", home=home, stdin="no\n")
+    assert declined.returncode == 0, declined.stderr
+    assert [(p.name, p.stat().st_size) for p in home.iterdir()] == [("journal.lock", 0)]
