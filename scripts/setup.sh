@@ -73,8 +73,9 @@ if [[ ! -f "$stamp" || pyproject.toml -nt "$stamp" ]]; then
     .venv/bin/python -m pip install -q --upgrade pip
     # PocketSphinx has no ready-made wheel for some Pythons (3.12 on ARM); pip then builds it,
     # which needs a C compiler and the Python headers.
-    if ! .venv/bin/python -m pip install -q --dry-run --no-deps --only-binary=:all: \
-        "pocketsphinx>=5.0" >/dev/null 2>&1; then
+    wheel=$(.venv/bin/python -m pip install -q --dry-run --no-deps --only-binary=:all: \
+        "pocketsphinx>=5.0" 2>&1 || true)
+    if [[ "$wheel" == *"No matching distribution"* ]]; then
         say "PocketSphinx has no ready-made build for Python $version here: installing a C" \
             "compiler and the Python headers to build it (a few minutes, once)"
         apt_install build-essential "python${version}-dev"
