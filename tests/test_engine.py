@@ -329,3 +329,16 @@ def test_punctuation_alone_is_asked_again_not_taken(library: dict[str, Dialog], 
     reply = m.hear(junk)
     assert m.state == "appreciation.how"
     assert "in person, in a message, or in a letter" in texts(reply)
+
+
+@pytest.mark.parametrize("exercise", ["appreciation", "reflection", "rebuild-intimacy"])
+def test_declining_to_begin_is_not_finishing_so_it_is_offered_again(
+    library: dict[str, Dialog], exercise: str
+) -> None:
+    m = manager(library, exercise=exercise)
+    m.start()
+    m.hear("skip")  # the check-in
+    reply = m.hear("no")
+    assert ev.ExerciseAbandoned(exercise) in reply.effects
+    assert not any(isinstance(e, ev.ExerciseFinished) for e in reply.effects)
+    assert "Today we did" not in texts(reply)

@@ -964,11 +964,13 @@ class DialogueManager:
             self._do_actions(run)
             if "end_sitting" in state.do and state.next:
                 self._effect(ev.PlaceChanged(run.dialog.id, state.next))
-                self._leave_exercise(finished=False)
+                self._leave_exercise(done_today=True)
                 return
             if state.end:
-                self._effect(ev.ExerciseFinished(run.dialog.id))
-                self._leave_exercise(finished=True)
+                declined = "decline" in state.do
+                ended = ev.ExerciseAbandoned if declined else ev.ExerciseFinished
+                self._effect(ended(run.dialog.id))
+                self._leave_exercise(done_today=not declined)
                 return
             if state.expect != "none":
                 self._effect(ev.PlaceChanged(run.dialog.id, state.id))
@@ -1019,15 +1021,15 @@ class DialogueManager:
     def _resources(self, concern: Concern | None = None, slow: bool = False) -> None:
         from coach.dialog import resources
 
-        region = resources.resources_for(self.context.region)
+        region = self.context.resources or resources.resources_for(self.context.region)
         for sentence in resources.spoken(region, concern):
             self._line(sentence, slow=slow)
 
-    def _leave_exercise(self, finished: bool) -> None:
+    def _leave_exercise(self, done_today: bool) -> None:
+        """Out of the exercise; `done_today` if the goodbye should sum it up."""
         assert self.run is not None
-        self.done = self.run.dialog
-        if finished:
-            self.run = None
+        if done_today:
+            self.done = self.run.dialog
         self.chosen = None
         self.run = None
         self._go("proceed")

@@ -21,8 +21,8 @@ from coach.safe_yaml import RefusedYaml, clip, describe, read_yaml
 Expect = Literal["none", "yes_no", "scale", "choice", "free"]
 EXPECTS: tuple[Expect, ...] = ("none", "yes_no", "scale", "choice", "free")
 
-Action = Literal["recap", "resources", "mark_unsafe", "end_sitting"]
-ACTIONS: tuple[Action, ...] = ("recap", "resources", "mark_unsafe", "end_sitting")
+Action = Literal["recap", "resources", "mark_unsafe", "end_sitting", "decline"]
+ACTIONS: tuple[Action, ...] = ("recap", "resources", "mark_unsafe", "end_sitting", "decline")
 
 TOP_FIELDS = frozenset(
     {"id", "title", "summary", "start", "states", "minutes", "keywords", "involves_other"}
