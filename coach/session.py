@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 import random
 from collections.abc import Mapping
-from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from coach.config import load_config
@@ -13,6 +12,7 @@ from coach.dialog import events as ev
 from coach.dialog.engine import DialogueManager
 from coach.dialog.events import Reply, Start, Unfinished
 from coach.dialog.render import Profile
+from coach.dialog.resources import own_resources
 from coach.dialog.spec import Dialog
 
 if TYPE_CHECKING:
@@ -30,6 +30,7 @@ def start_context(
     known = Profile(stored.get("name", ""), stored.get("other", ""), stored.get("relationship", ""))
     open_run = journal.last_open_run()
     concerns = journal.events("safety")
+    config = load_config(journal.folder)
     return Start(
         profile=profile or known,
         consent=True if stored.get("consent") == "yes" else None,
@@ -42,7 +43,8 @@ def start_context(
         unsafe_with_other=stored.get("unsafe_with_other") == "yes",
         safety_followup=stored.get("safety_followup") == "yes",
         last_concern=concerns[-1][0] if concerns else None,
-        region=load_config(journal.folder).region,
+        region=config.region,
+        resources=own_resources(journal.folder, config.resources),
         data_place=f"a private folder on this device, {journal.folder}",
         rate=int(stored.get("rate", "0") or 0),
     )
@@ -171,10 +173,6 @@ class Session:
                 self.session_id = None
                 self.run_ids.clear()
                 self.profile_given = None
-
-
-def with_profile(start: Start, profile: Profile | None) -> Start:
-    return start if profile is None else replace(start, profile=profile)
 
 
 def _screen(text: str) -> Screening:

@@ -194,3 +194,23 @@ def test_coach_replay_refuses_a_bomb_without_a_traceback(tmp_path: Path) -> None
     assert f"{script}: uses a YAML anchor or alias" in result.stderr
     assert len(result.stderr) < 500
     assert not (tmp_path / "home").exists()
+
+
+def test_your_own_support_lines_from_config_are_read_out(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    home.mkdir(mode=0o700)
+    (home / "config.toml").write_text('resources = "lines.yaml"\n')
+    (home / "lines.yaml").write_text(
+        "region: NZ\nemergency: '111'\nlines:\n  - {name: Need to Talk, how: call or text 1737}\n"
+    )
+    script = tmp_path / "s.yaml"
+    script.write_text('exercise: empathy\nturns: ["yes", "6", "i want to end my life"]\n')
+    result = run_coach("replay", str(script), home=home)
+    assert result.returncode == 0, result.stderr
+    assert "Need to Talk: call or text 1 7 3 7" in result.stdout
+    assert "call 1 1 1" in result.stdout
+    assert "988" not in result.stdout
+    (home / "lines.yaml").write_text("region: NZ\nlines: 7\n")
+    broken = run_coach("replay", str(script), home=home)
+    assert broken.returncode == 2
+    assert "own list of support lines" in broken.stderr and "lines.yaml" in broken.stderr

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from coach.dialog.render import Profile
+from coach.dialog.resources import Resources
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,8 @@ class Start:
     """Which concern came up last time (a safety.Concern value), for the follow-up."""
     region: str | None = "US"
     """Whose crisis lines to read (coach.config.DEFAULT_REGION); None reads generic ones."""
+    resources: Resources | None = None
+    """The person's own support lines (config.toml `resources`), read instead of the region's."""
     data_place: str = "a private folder on this device"
     rate: int = 0
     """Speaking rate preference: negative is slower, positive faster."""

@@ -191,10 +191,15 @@ def load_resources(path: str | Path) -> Resources:
     Raises ValueError naming the file and the problem if it is not valid.
     OSError (missing or unreadable file) is passed on as it is.
     """
+    from coach.safe_yaml import RefusedYaml, read_yaml
+
     path = Path(path)
-    text = path.read_text(encoding="utf-8")
     try:
-        data = yaml.safe_load(text)
+        data, _ = read_yaml(path)
+    except UnicodeDecodeError as err:
+        raise ValueError(f"{path}: not UTF-8 text ({err.reason})") from err
+    except RefusedYaml as err:
+        raise ValueError(f"{path}: {err.what}") from err
     except yaml.YAMLError as err:
         raise ValueError(f"{path}: not valid YAML ({err})") from err
     if not isinstance(data, dict):
@@ -234,3 +239,20 @@ def _resource(item: object, number: int, path: Path) -> Resource:
         raise ValueError(f"{where}: unknown concern {unknown[0]!r}; use one of {sorted(known)}")
     concerns = tuple(Concern(str(c)) for c in raw)
     return Resource(_text(item, "name", where), _text(item, "how", where), concerns)
+
+
+def own_resources(folder: Path, name: str | None) -> Resources | None:
+    """The person's own list of lines named in config.toml (`resources`), if any."""
+    from coach.errors import CoachError
+
+    if not name:
+        return None
+    path = folder / name
+    try:
+        return load_resources(path)
+    except (OSError, ValueError) as error:
+        raise CoachError(
+            f"Cannot use your own list of support lines ({error}).",
+            f"Fix {path}, or remove 'resources' from {folder / 'config.toml'} to use the "
+            "built-in lines for your region.",
+        ) from error
