@@ -8,6 +8,7 @@ ends, however it ends, so a crash never leaves the journal locked.
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import os
 from datetime import datetime
@@ -60,14 +61,18 @@ class JournalLock:
                 "with: systemctl --user stop coach-speaker), then try again.",
             ) from None
         since = datetime.now().strftime("%Y-%m-%d %H:%M")
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, f"{purpose}, process {os.getpid()}, since {since}\n".encode(), 0)
+        try:
+            os.ftruncate(fd, 0)
+            os.pwrite(fd, f"{purpose}, process {os.getpid()}, since {since}\n".encode(), 0)
+        except OSError:  # a full disk: the lock holds all the same, only unnamed
+            pass
         self._fd = fd
 
     def release(self) -> None:
         """Let go, leaving the file empty: when nobody holds it, it says nothing of anyone."""
         if self._fd is not None:
-            os.ftruncate(self._fd, 0)
+            with contextlib.suppress(OSError):
+                os.ftruncate(self._fd, 0)
             os.close(self._fd)
             self._fd = None
 
