@@ -26,7 +26,9 @@ def journal_health(folder: Path) -> Health:
     if not path.exists():
         return Health(True, f"none yet in {folder} (made when the first answer is kept)")
     try:
-        db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=2.0)
+        at_rest = not path.with_name(f"{JOURNAL_FILE}-wal").exists()  # no -shm made then
+        uri = f"{path.resolve().as_uri()}?mode=ro" + ("&immutable=1" if at_rest else "")
+        db = sqlite3.connect(uri, uri=True, timeout=2.0)
         try:
             problems = [str(row[0]) for row in db.execute("PRAGMA quick_check")]
             sealed = bool(db.execute("SELECT 1 FROM meta WHERE key = 'salt'").fetchall())

@@ -228,7 +228,11 @@ def run_script(
     if script.exercise is not None:
         get_exercise(library, script.exercise)
     journal = open_journal(holding="a replay")
-    start = start_context(journal, script.profile, script.exercise)
+    try:
+        start = start_context(journal, script.profile, script.exercise)
+    except BaseException:
+        journal.close()
+        raise
     rng = random.Random(seed if seed is not None else script.seed or 0)
     session = Session(library, journal, start, rng, transcripts=transcripts)
     transcript = Transcript(out, as_json, speech_out)

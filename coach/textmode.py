@@ -51,9 +51,12 @@ def open_session(exercise: str | None, transcripts: bool) -> Session:
     if exercise is not None:
         get_exercise(library, exercise)
     journal = open_journal(holding="a session")
-    return Session(
-        library, journal, start_context(journal, exercise=exercise), transcripts=transcripts
-    )
+    try:
+        start = start_context(journal, exercise=exercise)
+    except BaseException:
+        journal.close()  # a speaker that carries on must not keep the journal locked
+        raise
+    return Session(library, journal, start, transcripts=transcripts)
 
 
 def run_text_session(

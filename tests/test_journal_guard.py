@@ -340,3 +340,13 @@ def test_the_lock_file_says_nothing_once_the_session_is_over(tmp_path: Path) -> 
     declined = run_coach("--text", home=home, stdin="no\n")
     assert declined.returncode == 0, declined.stderr
     assert [(p.name, p.stat().st_size) for p in home.iterdir()] == [("journal.lock", 0)]
+
+
+def test_a_session_that_cannot_start_lets_go_of_the_journal(coach_home: Path) -> None:
+    from coach.textmode import open_session
+
+    coach_home.mkdir(mode=0o700)
+    (coach_home / "config.toml").write_text('resources = "missing.yaml"\n')
+    for _ in range(2):  # as a speaker does at each wake, in one process
+        with pytest.raises(CoachError, match="own list of support lines"):
+            open_session(None, transcripts=False)
