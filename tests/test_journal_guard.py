@@ -106,7 +106,7 @@ def test_protect_killed_at_any_moment_leaves_one_whole_journal(tmp_path: Path) -
     original = tmp_path / "original"
     assert replay(original, tmp_path).returncode == 0
     outcomes = set()
-    for attempt in range(8):
+    for attempt in range(5):
         home = tmp_path / f"home-{attempt}"
         shutil.copytree(original, home)
         process = subprocess.Popen(
@@ -116,7 +116,7 @@ def test_protect_killed_at_any_moment_leaves_one_whole_journal(tmp_path: Path) -
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
-        time.sleep(0.05 + 0.1 * attempt)
+        time.sleep(0.1 + 0.15 * attempt)
         process.send_signal(signal.SIGKILL)
         process.wait(timeout=20)
         protected = bool(
