@@ -6,7 +6,7 @@ spoken by espeak-ng and written down by the coach's recognisers: scripts/safety_
 Each line's part is fixed by a hash of its words, lower case and without punctuation, so
 a typed line and its recogniser-style twin always fall in the same part: 80% train, 10%
 validation, 10% test. Heard lines follow the line they were made from. The blind set
-(data/safety/blind/) is read only by the benchmark.
+(data/safety/blind/, one file per batch) is read only by the benchmark.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ REPO = Path(__file__).resolve().parents[1]
 CORPUS = REPO / "data" / "safety"
 OLDER_SETS = sorted((REPO / "tests" / "data").glob("safety_*.yaml"))
 HEARD = CORPUS / "heard"
-BLIND = CORPUS / "blind" / "blind.yaml"
+BLIND = CORPUS / "blind"
 LABELS = ("benign", "self-harm", "harm-to-others", "abuse", "child-harm")
 
 
@@ -85,5 +85,12 @@ def load_corpus() -> list[Item]:
     return items
 
 
-def load_blind() -> list[Item]:
-    return read(BLIND, "blind")
+def load_blind() -> dict[str, list[Item]]:
+    """Each blind batch by its file's name. A batch is measured once, when it is new;
+    after that it only shows that nothing got worse."""
+    return {path.stem: read(path, "blind") for path in sorted(BLIND.glob("*.yaml"))}
+
+
+def is_heard(item: Item) -> bool:
+    """Whether a recogniser wrote this line (data/safety/heard/) rather than a person."""
+    return item.source.startswith(str(HEARD.relative_to(REPO)))

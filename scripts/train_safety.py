@@ -148,11 +148,13 @@ def sequence(tokenizer: WordPiece, text: str) -> list[int]:
     return [tokenizer.first, *pieces, tokenizer.last]
 
 
-def train(items: list[Item], epochs: int, tokenizer: WordPiece, rate: float) -> Model:
+def train(
+    items: list[Item], epochs: int, tokenizer: WordPiece, rate: float, seed: int = SEED
+) -> Model:
     from safetensors.torch import load_file
 
-    torch.manual_seed(SEED)
-    rng = random.Random(SEED)
+    torch.manual_seed(seed)
+    rng = random.Random(seed)
     model = Model(load_file(str(base_model() / "model.safetensors")), len(LABELS))
     trainable = [p for p in model.parameters() if p.requires_grad]
     optimiser = torch.optim.AdamW(trainable, lr=rate, weight_decay=0.01)
@@ -236,6 +238,7 @@ def main() -> int:
     parser.add_argument("--epochs", type=int, default=5)
     parser.add_argument("--rate", type=float, default=5e-5, help="AdamW's learning rate")
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--seed", type=int, default=SEED)
     parser.add_argument(
         "--thresholds-only", action="store_true", help="choose the thresholds of the model in --out"
     )
@@ -264,7 +267,7 @@ def main() -> int:
         print(json.dumps(thresholds))
         return 0
     tokenizer = WordPiece.from_file(base_model() / "vocab.txt")
-    model = train(training, args.epochs, tokenizer, args.rate)
+    model = train(training, args.epochs, tokenizer, args.rate, args.seed)
     args.out.mkdir(parents=True, exist_ok=True)
     export(model, args.out)
     runtime = Classifier(args.out)
@@ -297,7 +300,7 @@ def write_meta(folder: Path, thresholds: dict[str, float], trained: str) -> None
 GRID = list(
     [0.0, 0.005, 0.01, 0.02, 0.03, 0.05, 0.08, 0.1, 0.12, 0.15, 0.2, 0.25, 0.3]
     + [round(0.05 * i, 2) for i in range(7, 19)]
-    + [0.96, 0.97, 0.98, 0.99, 0.995, 0.999, 1.1]
+    + [0.96, 0.97, 0.98, 0.99, 0.9925, 0.995, 0.997, 0.998, 0.999, 0.9995, 1.1]
 )
 FULL_RESPONSE_LIMIT = 0.008  # under the 1% target
 QUESTION_LIMIT = 0.045  # under the 6% target
@@ -313,7 +316,7 @@ def choose_thresholds(items: list[Item], risks: list[Risk]) -> dict[str, float]:
     unsure = np.array([r.concern is not None and not r.certain for r in ruled])
     p = np.array([r.crisis for r in risks])
     crisis = np.array([i.label != "benign" for i in items])
-    lows = [t for t in GRID if t <= 0.3]
+    lows = [t for t in GRID if t <= 0.5]
     best: tuple[float, ...] = (-1.0, -1.0, 0.0, 0.0, 1.1, 1.1, 1.1)
     for quiet in (0.0, 0.005, 0.01, 0.02):
         if np.sum(crisis & (sure | unsure) & (p < quiet)) > QUIET_COST * np.sum(

@@ -21,7 +21,7 @@ from coach.dialog.safety import Screening
 from coach.dialog.safety import screen as by_rules
 from coach.dialog.screening import screen as by_both
 from scripts.benchmarks.common import REPO, Figure, Section, met
-from scripts.safety_corpus import Item, load_blind, load_corpus
+from scripts.safety_corpus import Item, is_heard, load_blind, load_corpus
 
 NOTES = [
     (
@@ -218,12 +218,17 @@ def spoken(items: Sequence[Item], folder: Path) -> list[Item]:
 
 def measure(runs: int) -> Section:
     corpus = load_corpus()
-    test = [i for i in corpus if i.part == "test" and i.source != "data/safety/heard.yaml"]
-    blind = load_blind()
+    test = [i for i in corpus if i.part == "test" and not is_heard(i)]
+    batches = load_blind()
     figures = set_figures("Test part", test)
-    figures += set_figures("Blind set", blind)
+    for name, blind in batches.items():
+        figures += set_figures(f"Blind batch {name.removeprefix('blind-')}", blind)
     with tempfile.TemporaryDirectory() as folder:
-        figures += set_figures("Blind set, spoken, heard by Moonshine", spoken(blind, Path(folder)))
+        for name, blind in batches.items():
+            figures += set_figures(
+                f"Blind batch {name.removeprefix('blind-')}, spoken, heard by Moonshine",
+                spoken(blind, Path(folder)),
+            )
         figures += set_figures("Test part, spoken, heard by Moonshine", spoken(test, Path(folder)))
     figures += cost_figures()
     return Section(
@@ -238,8 +243,8 @@ def measure(runs: int) -> Section:
         "nor the corpus. Thresholds were chosen on the validation part only. Spoken: each "
         "line said by espeak-ng (en-us, en-gb, en-us+f3 in turn, 160 words a minute), padded "
         "0.3 s before and 1 s after, fed to Moonshine in 0.1 s blocks, and what it wrote "
-        "screened. The test part's heard lines (data/safety/heard.yaml) are left out of the "
-        "typed rows.",
+        "screened. The test part's heard lines (data/safety/heard/) are left out of the typed "
+        "rows.",
         figures,
         notes=NOTES,
         command=".venv/bin/python scripts/bench.py --only safety",
