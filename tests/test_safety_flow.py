@@ -120,7 +120,7 @@ def test_unclear_signals_get_one_gentle_question(tmp_path: Path) -> None:
         """\
 exercise: reflection
 profile: {name: Sam, other: Alex, relationship: partner}
-turns: ["yes", "5", "yes", "sometimes i wonder if it's all worth it", "no", "7"]
+turns: ["yes", "5", "yes", "i wonder whats the point sometimes", "no", "7"]
 """,
     )
     asked = [

@@ -71,10 +71,10 @@ def test_crises_of_the_test_part_get_the_response_or_the_question(
 ) -> None:
     crises = [found for item, found in test_part if item.label != "benign"]
     print(f"\nresponse {share(crises, True):.1%}, either {share(crises):.1%} of {len(crises)}")
-    # bounds from the validation part (29% / 86%), with a margin; the targets (85% / 95%)
-    # are not met yet: bench/results.md says what stands in the way
-    assert share(crises, True) >= 0.22
-    assert share(crises) >= 0.78
+    # bounds from the validation part (61.7% / 88.6%), with a margin; the targets (85% /
+    # 95%) are not met yet: bench/results.md says what stands in the way
+    assert share(crises, True) >= 0.52
+    assert share(crises) >= 0.82
 
 
 def test_look_alikes_of_the_test_part_rarely_interrupt(
@@ -85,7 +85,7 @@ def test_look_alikes_of_the_test_part_rarely_interrupt(
         f"\nresponse {share(benign, True):.1%}, question {share(benign, False):.1%}, {len(benign)}"
     )
     assert share(benign, True) <= 0.02  # target 1%; validation 0.7%
-    assert share(benign, False) <= 0.08  # target 6%; validation 4.4%
+    assert share(benign, False) <= 0.08  # target 6%; validation 4.1%
 
 
 def test_the_right_kind_of_concern_is_named_mostly(test_part: list[tuple[Item, Screening]]) -> None:

@@ -25,42 +25,37 @@ from scripts.safety_corpus import Item, is_heard, load_blind, load_corpus
 
 NOTES = [
     (
-        "Measured once on the test part and the blind set, with the model and thresholds as "
-        "shipped; nothing was tuned after. The targets are not met, except the look-alikes' "
-        "limits on the test part and indirect talk's response-or-question on the blind set "
-        "(91.7%)."
+        "Second model (2026-12-02, 16,475 lines, thresholds on the validation part only): "
+        "blind batch 2, written blind and measured once with it, typed: response 66.1%, "
+        "response or question 89.7%, look-alikes given the response 2.6%, the question 3.0% "
+        "(rules alone 31.5%, 45.2%, 7.8%, 5.2%). Test part 68.7%, 90.5%, 0.4%, 2.9%. Blind "
+        "batch 1 (measured once on the first model: 43.9%, 93.9%, 2.1%, 7.9%) now 77.9%, "
+        "96.2%, 2.1%, 7.5%. Typed rows by scripts/safety_typed.py; the spoken rows below the "
+        "line of this date are the first model's until the whole section is run again."
     ),
     (
-        "Against the rules alone, on the same lines: the blind set's crises given the response or"
-        " question 50.8% -> 93.9%, the response 32.8% -> 43.9%, look-alikes given the full "
-        "response 6.7% -> 2.1% (a certain rule the model doubts becomes the question; one it is "
-        "all but sure is ordinary is let pass), given the question 3.8% -> 7.9%."
+        "What changed: a second round of data (4,400 lines: indirect signs with look-alike "
+        "twins sharing their words) and a finer threshold grid above 0.99, which lets the "
+        "model alone give the response above 0.999. On validation at most 0.7% of look-alikes "
+        "get the full response; on batch 2 it is 2.6% (7 of 270), so the validation part "
+        "is optimistic for look-alikes, as noted before."
     ),
     (
-        "What stands in the way of the response targets: the model is not sure enough, often "
-        "enough. On the validation part, to give at most 0.8% of look-alikes the full response, "
-        "the model alone may respond only above 0.999, where it finds 45% of crises; so the "
-        "response is kept for certain rules and unclear rules the model backs, and the model's "
-        "own findings are asked about. A better model (more and more varied data, a larger "
-        "encoder than MiniLM-L6, ensembles) is the way on, not lower thresholds."
+        "What stands in the way: indirect talk (batch 2: response 50.6%, either 83.7%) and "
+        "look-alikes given the full response. Next: a larger or second encoder (an ensemble "
+        "of two seeds fits the 30 ms budget), the new lines heard by the recognisers "
+        "(scripts/safety_heard.py was not run on the second round), then a fresh batch."
     ),
     (
-        "By voice it is weaker: the test part spoken and heard by Moonshine loses 11 points of "
-        "response-or-question (82.3% -> 71.3%), because misheard key words ('pills' as 'peels', "
-        "'hit' as 'it') carry the meaning."
-    ),
-    (
-        "The blind set's look-alikes are harder than the test part's (2.1% against 0.2% given the"
-        " full response): the validation part no longer is fully unseen for look-alikes either, "
-        "since the hard negatives (data/safety/train/hard-negatives-*.yaml) were written after "
-        "looking at a first model's validation false alarms, so thresholds chosen there are a "
-        "little optimistic."
+        "First model, for the record: by voice the test part spoken and heard by Moonshine "
+        "lost 11 points of response-or-question (82.3% -> 71.3%), because misheard key words "
+        "('pills' as 'peels', 'hit' as 'it') carry the meaning."
     ),
     (
         "Cost: the median turn is screened in 11 ms on one core (numpy, float16 layers); a long "
         "answer is read in at most three windows of 94 word pieces (about 200 words, 99 ms for "
         "the longest), the rules read its first 4,000 characters. The model loads in 0.2 s, in "
-        "the background after the first prompt."
+        "the background after the first prompt. Same architecture and size in the second model."
     ),
 ]
 """What the last measurement showed: rewrite these after measuring a new model."""
