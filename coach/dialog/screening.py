@@ -11,8 +11,8 @@ that the turn is a crisis (classifier.py):
   to the response. An unclear rule, or the model at least `ask` sure.
 - nothing: no interruption; also a rule's finding when the model is all but sure the
   turn is ordinary (below `quiet`, a few in a thousand: a story being told, harm that
-  ended years ago). On the validation part this let 3 of 225 crises the rules caught
-  pass, and took 29 false alarms of 574 look-alikes away.
+  ended years ago). On the validation part this let 3 of the crises the rules caught
+  pass.
 
 The thresholds were chosen on the validation part of the corpus by
 scripts/train_safety.py and ship with the weights (coach/data/safety/screen.json). The
