@@ -37,6 +37,10 @@ _NOT_A_NUMBER_BEFORE_ONE = frozenset(
     ("no", "the", "this", "that", "which", "every", "any", "each", "some", "another", "only")
 )
 _MAX_DIGITS = 9  # longer digit strings are not answers (and int() of huge strings is slow)
+_WORD_FOR = {n: word for word, n in reversed({**_UNITS, **_TEENS, **_TENS}.items())}
+"""The word for each number; where there are two, the first: "zero", "forty"."""
+ORDINAL_WORDS = tuple(sorted(ORDINALS, key=ORDINALS.__getitem__))
+"""first, second ... tenth."""
 
 
 class Span(NamedTuple):
@@ -185,3 +189,19 @@ def ordinal(token: str) -> int | None:
     if token[-2:] in ("st", "nd", "rd", "th"):
         return _digits(token[:-2])
     return None
+
+
+def number_words(n: int) -> str:
+    """A whole number from -999 to 999 as a recogniser writes it: 42 -> "forty two"."""
+    if n < 0:
+        return "minus " + number_words(-n)
+    if n >= 1000:
+        raise ValueError(f"{n} is too large for a spoken scale")
+    if n >= 100:
+        hundreds, rest = divmod(n, 100)
+        words = f"{_WORD_FOR[hundreds]} hundred"
+        return f"{words} and {number_words(rest)}" if rest else words
+    if n < 20:
+        return _WORD_FOR[n]
+    tens, unit = divmod(n, 10)
+    return _WORD_FOR[tens * 10] + (f" {_WORD_FOR[unit]}" if unit else "")

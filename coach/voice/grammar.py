@@ -16,6 +16,7 @@ from collections.abc import Container, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
+from coach.dialog.numbers import ORDINAL_WORDS, number_words
 from coach.dialog.understand import command_phrases, normalise
 
 KINDS = ("yes_no", "scale", "choice", "free")
@@ -29,32 +30,6 @@ YES_NO = (
 )  # fmt: skip
 """Ways of answering a yes/no question, including the unsure ones (understood as "unclear")."""
 
-_UNITS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"]
-_TEENS = [
-    "ten",
-    "eleven",
-    "twelve",
-    "thirteen",
-    "fourteen",
-    "fifteen",
-    "sixteen",
-    "seventeen",
-    "eighteen",
-    "nineteen",
-]
-_TENS = ["twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
-_ORDINALS = [
-    "first",
-    "second",
-    "third",
-    "fourth",
-    "fifth",
-    "sixth",
-    "seventh",
-    "eighth",
-    "ninth",
-    "tenth",
-]
 _ZERO_PHRASES = ("nothing", "not at all")
 """Zero said without a number. Not "none": PocketSphinx took "nine" and "one" for it."""
 _NUMBER_FRAMES = ("{n}", "about {n}", "{n} out of {high}")
@@ -104,24 +79,6 @@ class Expectation:
 FREE = Expectation("free")
 
 
-def number_words(n: int) -> str:
-    """A whole number from -999 to 999 as a recogniser writes it: 42 -> "forty two"."""
-    if n < 0:
-        return "minus " + number_words(-n)
-    if n >= 1000:
-        raise ValueError(f"{n} is too large for a spoken scale")
-    if n >= 100:
-        hundreds, rest = divmod(n, 100)
-        words = f"{_UNITS[hundreds]} hundred"
-        return f"{words} and {number_words(rest)}" if rest else words
-    if n < 10:
-        return _UNITS[n]
-    if n < 20:
-        return _TEENS[n - 10]
-    tens, unit = divmod(n, 10)
-    return _TENS[tens - 2] + (f" {_UNITS[unit]}" if unit else "")
-
-
 def scale_phrases(low: int, high: int) -> tuple[str, ...]:
     """Ways of giving a number from low to high: "seven", "about seven", "seven out of ten"."""
     top = number_words(high)
@@ -140,8 +97,8 @@ def choice_phrases(options: Sequence[OptionLike]) -> tuple[str, ...]:
         for name in (option.label, option.id.replace("_", " ").replace("-", " "), *option.synonyms):
             said = normalise(name)
             found += [said, f"the {said}"] if said else []
-    for position in range(1, min(len(options), len(_ORDINALS)) + 1):
-        ordinal, number = _ORDINALS[position - 1], number_words(position)
+    for position in range(1, min(len(options), len(ORDINAL_WORDS)) + 1):
+        ordinal, number = ORDINAL_WORDS[position - 1], number_words(position)
         found += [ordinal, f"the {ordinal} one", f"number {number}", f"option {number}"]
     return _unique(found)  # not "the last one": understand reads it as the command "back"
 

@@ -29,10 +29,11 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
+from coach.dialog.numbers import number_words
 from coach.errors import CoachError
 from coach.voice.asr import Heard, SpeechStream, Utterance, Word
 from coach.voice.format import SPEECH, AudioBlock
-from coach.voice.grammar import Expectation, number_words
+from coach.voice.grammar import Expectation
 
 log = logging.getLogger(__name__)
 Samples = npt.NDArray[np.float32]

@@ -18,11 +18,11 @@ from pathlib import Path
 
 import numpy as np
 
+from coach.dialog.numbers import number_words
 from coach.dialog.spec import Dialog
 from coach.journal import Journal
 from coach.library import load_exercises
 from coach.session import Session, start_context
-from coach.voice.grammar import number_words
 from tests.conftest import REPO
 from tests.people import plain_answer
 from tests.voice.pulse import RECORD, VirtualDevices
