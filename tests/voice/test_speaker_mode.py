@@ -1,7 +1,7 @@
 """Speaker mode with a real recogniser, real speech and a real journal; the sound card faked.
 
 The device-level version (virtual PulseAudio devices, removed and put back) is
-test_speaker.py.
+speaker_scenario.py, run by test_voice_session.py.
 """
 
 from __future__ import annotations
