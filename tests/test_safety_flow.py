@@ -120,7 +120,7 @@ def test_unclear_signals_get_one_gentle_question(tmp_path: Path) -> None:
         """\
 exercise: reflection
 profile: {name: Sam, other: Alex, relationship: partner}
-turns: ["yes", "5", "yes", "i wonder whats the point sometimes", "no", "7"]
+turns: ["yes", "5", "yes", "he gets upset if i make plans with my friends", "no", "7"]
 """,
     )
     asked = [

@@ -8,10 +8,12 @@ with the blind set beside them.
 
 from __future__ import annotations
 
+import json
 import logging
 import random
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from coach.dialog import classifier
@@ -71,7 +73,7 @@ def test_crises_of_the_test_part_get_the_response_or_the_question(
 ) -> None:
     crises = [found for item, found in test_part if item.label != "benign"]
     print(f"\nresponse {share(crises, True):.1%}, either {share(crises):.1%} of {len(crises)}")
-    # bounds from the validation part (61.7% / 88.6%), with a margin; the targets (85% /
+    # bounds from the validation part (68.3% / 88.7%), with a margin; the targets (85% /
     # 95%) are not met yet: bench/results.md says what stands in the way
     assert share(crises, True) >= 0.52
     assert share(crises) >= 0.82
@@ -156,6 +158,34 @@ def test_a_damaged_model_is_reported_not_raised(tmp_path: Path) -> None:
     )
     with pytest.raises(Exception):  # noqa: B017 - whatever numpy raises, shared() catches it
         Classifier(tmp_path)
+
+
+def test_an_ensemble_averages_what_its_members_read(tmp_path: Path) -> None:
+    shipped = classifier.MODEL_FOLDER
+    meta = json.loads((shipped / "screen.json").read_text(encoding="utf-8"))
+    first = shipped / meta.get("members", ["screen.npz"])[0]
+    with np.load(first) as stored:
+        arrays = {name: stored[name] for name in stored.files}
+    arrays["head_b"] = arrays["head_b"] + np.array([2.0, 0, 0, 1.0, 0], dtype=np.float32)
+    for name in ("alone", "other", "both"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "vocab.txt").write_bytes((shipped / "vocab.txt").read_bytes())
+    (tmp_path / "alone" / "screen.npz").write_bytes(first.read_bytes())
+    (tmp_path / "both" / "a.npz").write_bytes(first.read_bytes())
+    np.savez(tmp_path / "other" / "screen.npz", **arrays)
+    np.savez(tmp_path / "both" / "b.npz", **arrays)
+    for name, members in (("alone", None), ("other", None), ("both", ["a.npz", "b.npz"])):
+        own = {k: v for k, v in meta.items() if k != "members"}
+        if members:
+            own["members"] = members
+        (tmp_path / name / "screen.json").write_text(json.dumps(own), encoding="utf-8")
+    text = "lately i keep thinking everyone would be better off without me"
+    alone, other, both = (
+        Classifier(tmp_path / n).probabilities(text) for n in ("alone", "other", "both")
+    )
+    assert not np.allclose(alone, other, atol=1e-3)  # the second member reads it otherwise
+    assert np.allclose(both, (alone + other) / 2, atol=1e-5)
+    assert len(Classifier(tmp_path / "both").members) == 2
 
 
 def test_word_pieces_follow_bert() -> None:

@@ -3,9 +3,11 @@
 The rules (safety.py) catch what they were written for; this model, trained on several
 thousand labelled turns (scripts/train_safety.py), also hears the same danger said in
 words no rule has. It gives a probability for each concern and for ordinary talk;
-screening.py turns that, with the rules, into a tier. Weights ship in
-coach/data/safety/ (~33 MB: float16 layers, int8 word embeddings) and run on
-numpy alone. Nothing is downloaded.
+screening.py turns that, with the rules, into a tier. The model may be an ensemble:
+screen.json lists its members (each trained alike from its own seed), whose probabilities
+are averaged, which steadies the confident end where the full response is given. Weights
+ship in coach/data/safety/ (~33 MB a member: float16 layers, int8 word embeddings) and run
+on numpy alone. Nothing is downloaded.
 
 A turn longer than one window of word pieces is read in overlapping windows and the
 most worrying window counts; past WINDOWS windows (about 200 words) the model reads no
@@ -51,14 +53,11 @@ class Classifier:
     def __init__(self, folder: Path | None = None) -> None:
         folder = folder or MODEL_FOLDER
         self.tokenizer = WordPiece.from_file(folder / "vocab.txt")
-        self.encoder = Encoder(folder / "screen.npz")
-        with np.load(folder / "screen.npz") as stored:
-            self.head = stored["head"].astype(np.float32).T
-            self.head_bias = stored["head_b"].astype(np.float32)
         meta = json.loads((folder / "screen.json").read_text(encoding="utf-8"))
         if tuple(meta["labels"]) != LABELS:
             raise ValueError(f"{folder}: the model's labels are {meta['labels']}, not {LABELS}")
         self.thresholds: dict[str, float] = {k: float(v) for k, v in meta["thresholds"].items()}
+        self.members = [_Member(folder / name) for name in meta.get("members", ["screen.npz"])]
 
     def probabilities(self, text: str) -> npt.NDArray[np.float32]:
         """Probabilities over LABELS for the most worrying window of `text`."""
@@ -68,9 +67,10 @@ class Classifier:
         best: npt.NDArray[np.float32] | None = None
         for start in starts:
             ids = [self.tokenizer.first, *pieces[start : start + width], self.tokenizer.last]
-            logits = self.encoder.embed(ids) @ self.head + self.head_bias
-            odds = np.exp(logits - logits.max())
-            found = (odds / odds.sum()).astype(np.float32)
+            found = self.members[0].probabilities(ids)
+            for member in self.members[1:]:
+                found = found + member.probabilities(ids)
+            found /= len(self.members)
             if best is None or found[0] < best[0]:
                 best = found
         assert best is not None
@@ -80,6 +80,22 @@ class Classifier:
         found = self.probabilities(text)
         worst = int(np.argmax(found[1:])) + 1
         return Risk(float(1.0 - found[0]), Concern(LABELS[worst]))
+
+
+class _Member:
+    """One trained model: the encoder and the head over its sentence vector."""
+
+    def __init__(self, path: Path) -> None:
+        self.encoder = Encoder(path)
+        with np.load(path) as stored:
+            self.head = stored["head"].astype(np.float32).T
+            self.head_bias = stored["head_b"].astype(np.float32)
+
+    def probabilities(self, ids: list[int]) -> npt.NDArray[np.float32]:
+        logits = self.encoder.embed(ids) @ self.head + self.head_bias
+        odds = np.exp(logits - logits.max())
+        found: npt.NDArray[np.float32] = (odds / odds.sum()).astype(np.float32)
+        return found
 
 
 _lock = threading.Lock()

@@ -25,26 +25,25 @@ from scripts.safety_corpus import Item, is_heard, load_blind, load_corpus
 
 NOTES = [
     (
-        "Second model (2026-12-02, 16,475 lines, thresholds on the validation part only): "
-        "blind batch 2, written blind and measured once with it, typed: response 66.1%, "
-        "response or question 89.7%, look-alikes given the response 2.6%, the question 3.0% "
-        "(rules alone 31.5%, 45.2%, 7.8%, 5.2%). Test part 68.7%, 90.5%, 0.4%, 2.9%. Blind "
-        "batch 1 (measured once on the first model: 43.9%, 93.9%, 2.1%, 7.9%) now 77.9%, "
-        "96.2%, 2.1%, 7.5%. Typed rows by scripts/safety_typed.py; the spoken rows below the "
-        "line of this date are the first model's until the whole section is run again."
+        "Third model (2026-12-02): an ensemble of two seeds, each fine-tuned on 20,270 lines "
+        "(a third round of 3,800, mostly indirect signs with close benign twins), thresholds "
+        "on the validation part only (validation: response 68.3%, either 88.7%, look-alikes "
+        "0.8% / 4.4%; the seeds alone 65.3% / 89.0% and 67.1% / 84.4%). Typed, by "
+        "scripts/safety_typed.py: blind batch 3, written blind and measured once with it, "
+        "response 65.5%, response or question 89.7%, look-alikes given the response 2.6%, the "
+        "question 4.4% (second model 53.0%, 83.3%, 2.6%, 3.3%; rules alone 25.8%, 36.1%, "
+        "5.2%, 4.8%). Test part 71.8%, 90.8%, 1.2%, 4.3% (second model 63.5%, 87.8%, 0.9%, "
+        "3.8%). The spoken rows below the line of this date are the first model's."
     ),
     (
-        "What changed: a second round of data (4,400 lines: indirect signs with look-alike "
-        "twins sharing their words) and a finer threshold grid above 0.99, which lets the "
-        "model alone give the response above 0.999. On validation at most 0.7% of look-alikes "
-        "get the full response; on batch 2 it is 2.6% (7 of 270), so the validation part "
-        "is optimistic for look-alikes, as noted before."
-    ),
-    (
-        "What stands in the way: indirect talk (batch 2: response 50.6%, either 83.7%) and "
-        "look-alikes given the full response. Next: a larger or second encoder (an ensemble "
-        "of two seeds fits the 30 ms budget), the new lines heard by the recognisers "
-        "(scripts/safety_heard.py was not run on the second round), then a fresh batch."
+        "What stands in the way: indirect talk (batch 3: response 53.6%, either 87.8%; "
+        "self-harm said indirectly is the weakest) and look-alikes given the full response "
+        "(2.6% on batches 2 and 3 against 0.8% on validation: the validation part flatters "
+        "look-alikes). Each round of data has helped (batch 1's response 43.9% -> 77.9% -> "
+        "86.6% over three models), the ensemble added 1-3 points over either seed on "
+        "validation. Next: the new rounds heard by the recognisers (scripts/safety_heard.py "
+        "has only the first round), the spoken rows again, a larger encoder if one fits the "
+        "cost."
     ),
     (
         "First model, for the record: by voice the test part spoken and heard by Moonshine "
@@ -52,10 +51,11 @@ NOTES = [
         "('pills' as 'peels', 'hit' as 'it') carry the meaning."
     ),
     (
-        "Cost: the median turn is screened in 11 ms on one core (numpy, float16 layers); a long "
-        "answer is read in at most three windows of 94 word pieces (about 200 words, 99 ms for "
-        "the longest), the rules read its first 4,000 characters. The model loads in 0.2 s, in "
-        "the background after the first prompt. Same architecture and size in the second model."
+        "Cost: two members double the first models' cost: the median turn is screened in "
+        "24.5 ms on one core (95th percentile 41 ms; numpy, float16 layers); a long answer is "
+        "read in at most three windows of 94 word pieces (about 200 words, 183 ms for the "
+        "longest), the rules read its first 4,000 characters. The model (67 MB) loads in "
+        "0.18 s, in the background after the first prompt, and screens while the coach speaks."
     ),
 ]
 """What the last measurement showed: rewrite these after measuring a new model."""
