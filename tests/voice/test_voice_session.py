@@ -53,7 +53,7 @@ pytestmark = [pytest.mark.audio, pytest.mark.usefixtures("pulse_server")]
 SITTINGS = [(e, n) for e in sorted(LIBRARY) for n in range(1, LIBRARY[e].sessions + 1)]
 """Every sitting of every exercise: (exercise, sitting number from 1)."""
 SIDE_BY_SIDE = int(os.environ.get("COACH_TEST_VOICE_SESSIONS", "6"))
-"""How many sittings run at once (each a coach process with its own devices)."""
+"""How many runs (the sittings and speaker mode) at once, each a coach with its own devices."""
 STAGGER = 3.0
 """Seconds at least between the starts of two runs: each coach loads its recogniser while it
 asks its first question, and two loading at once on a busy machine starve their playback."""
